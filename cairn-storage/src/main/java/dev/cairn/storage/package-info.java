@@ -1,0 +1,2 @@
+/** See this module's README.md. */
+package dev.cairn.storage;
