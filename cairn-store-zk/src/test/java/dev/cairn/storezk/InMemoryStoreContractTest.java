@@ -1,0 +1,20 @@
+package dev.cairn.storezk;
+
+import dev.cairn.core.store.CoordinationStore;
+import dev.cairn.core.store.InMemoryCoordinationStore;
+import org.junit.jupiter.api.BeforeEach;
+
+/** The in-memory store must honour the same contract as the real adapters. */
+class InMemoryStoreContractTest extends StoreContract {
+    private CoordinationStore store;
+
+    @BeforeEach
+    void setUp() {
+        store = new InMemoryCoordinationStore();
+    }
+
+    @Override
+    CoordinationStore store() {
+        return store;
+    }
+}
