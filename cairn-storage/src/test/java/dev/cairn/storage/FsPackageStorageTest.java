@@ -1,0 +1,48 @@
+package dev.cairn.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.core.storage.PackageStorage;
+import dev.cairn.core.storage.StorageKey;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FsPackageStorageTest extends PackageStorageContract {
+    @TempDir Path dir;
+    FsPackageStorage storage;
+
+    @BeforeEach
+    void open() {
+        storage = new FsPackageStorage(dir.resolve("storage"));
+    }
+
+    @Override
+    protected PackageStorage storage() { return storage; }
+
+    @Test
+    void leftoverTemporaryFilesAreInvisibleAndRemovedByDeleteAll() throws IOException {
+        StorageKey pkg = StorageKey.of("packages", "e", "1");
+        storage.put(pkg.child("f"), bytes("f"));
+        Path tmp = storage.root().resolve("packages/e/1/" + StorageKey.TMP_PREFIX + "-crashed");
+        Files.writeString(tmp, "half a blob");
+        assertEquals(List.of(pkg.child("f")), storage.list(pkg));
+        assertEquals(1, storage.deleteAll(pkg));
+        assertFalse(Files.exists(tmp));
+        assertFalse(Files.exists(storage.root().resolve("packages/e")), "empty parents are pruned");
+        assertTrue(Files.isDirectory(storage.root()));
+    }
+
+    @Test
+    void opensFromUri() {
+        PackageStorage s = PackageStorages.open(dir.resolve("via-uri").toUri().toString());
+        s.put(StorageKey.of("staging", "x"), bytes("x"));
+        assertTrue(Files.isRegularFile(dir.resolve("via-uri/staging/x")));
+    }
+}
