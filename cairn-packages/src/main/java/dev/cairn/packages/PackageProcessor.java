@@ -1,0 +1,234 @@
+package dev.cairn.packages;
+
+import dev.cairn.core.CairnException;
+import dev.cairn.core.ErrorCode;
+import dev.cairn.core.storage.PackageStorage;
+import dev.cairn.core.storage.PutResult;
+import dev.cairn.core.storage.StorageKey;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Works the operation queue; runs on the leader only. Each step is idempotent and every decision is
+ * re-derived from the queues and storage, so a processor killed anywhere is resumed by a fresh one:
+ * <ul>
+ * <li>install: remove partial files → write each file → write the completion marker (with the
+ *     operation id) → dequeue (operation and error in one transaction) → drop the staged upload;
+ *     finding the marker of this very operation skips straight to dequeue;</li>
+ * <li>uninstall (and Abort Failed Install): delete the marker → delete each file → dequeue → drop
+ *     the failed install's staged upload;</li>
+ * <li>a failure records the error with a backoff (Reattempt rows); when the retry limit is reached,
+ *     or the input itself is bad, the operation is dropped and the error kept (Failed rows);</li>
+ * <li>corrupted rows are repaired: 10/12/14 by resuming the operation, 8 (files with nothing queued)
+ *     by removing the files.</li>
+ * </ul>
+ * Runtime exceptions from a step are operation failures; {@link Error}s (a crash) propagate.
+ */
+public final class PackageProcessor {
+    private final PackageQueue queue;
+    private final PackageStorage storage;
+    private final InstallSource universe;
+    private final InstallSource archives;
+    private final PackageEvents events;
+    private final RetryPolicy retry;
+    private final StepHook hook;
+
+    public PackageProcessor(PackageQueue queue, PackageStorage storage, InstallSource universe, InstallSource archives,
+                            PackageEvents events, RetryPolicy retry, StepHook hook) {
+        this.queue = queue;
+        this.storage = storage;
+        this.universe = universe;
+        this.archives = archives;
+        this.events = events;
+        this.retry = retry;
+        this.hook = hook;
+    }
+
+    /** What one call did, by coordinate. */
+    public record Report(Map<Coordinate, Outcome> outcomes) {
+        public long count(Outcome o) {
+            return outcomes.values().stream().filter(o::equals).count();
+        }
+    }
+
+    public enum Outcome { INSTALLED, UNINSTALLED, ABORTED, RETRYING, FAILED, WAITING, CHANGED, REPAIRED, NOTHING }
+
+    /** Processes every due operation once, then repairs orphaned partial files (row 8). */
+    public Report processOnce(Instant now) {
+        Map<Coordinate, Outcome> out = new LinkedHashMap<>(processQueue(now).outcomes());
+        out.putAll(repairOrphans().outcomes());
+        return new Report(out);
+    }
+
+    /** Processes every due operation of the queue once, in coordinate order. */
+    public Report processQueue(Instant now) {
+        Map<Coordinate, Outcome> out = new LinkedHashMap<>();
+        for (Coordinate c : queue.operationCoordinates()) out.put(c, processOne(c, now));
+        return new Report(out);
+    }
+
+    /** Processes the operation queued for {@code c}, if any and if due. */
+    public Outcome processOne(Coordinate c, Instant now) {
+        QueueSnapshot seen = queue.read(c);
+        if (seen.operation().isEmpty()) return Outcome.NOTHING;
+        OperationEntry op = seen.operation().get().value();
+        if (seen.error().isPresent()) {
+            ErrorEntry e = seen.error().get().value();
+            if (op.id().equals(e.operationId()) && e.nextAttemptAt() != null && e.nextAttemptAt().isAfter(now)) {
+                return Outcome.WAITING;
+            }
+        }
+        PackageFiles.Inspection found = PackageFiles.inspect(storage, c);
+        PackageState state = seen.state(found.completeness());
+        if (state.corrupted()) {
+            events.emit("package.repaired", c.toString(), "found " + c + " in row " + state.row() + " (" + state.text()
+                    + "), left by an interrupted " + op.operation().label() + "; resuming it", data(op, state));
+        }
+        try {
+            return switch (op.operation()) {
+                case UNIVERSE_INSTALL, CLI_INSTALL -> install(seen, op, found);
+                case UNINSTALL -> uninstall(seen, op);
+            };
+        } catch (CairnException | IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+            if (e instanceof CairnException ce && ce.code() == ErrorCode.STORE_UNAVAILABLE) throw ce;
+            return fail(seen, op, e, now);
+        }
+    }
+
+    private Outcome install(QueueSnapshot seen, OperationEntry op, PackageFiles.Inspection found) {
+        Coordinate c = op.coordinate();
+        StorageKey prefix = c.storagePrefix();
+        boolean done = found.completeness() == Completeness.ALL && op.id().equals(found.marker().orElseThrow().operationId());
+        if (!done) {
+            if (found.completeness() != Completeness.NONE) {
+                hook.at(c, "clean");
+                storage.deleteAll(prefix);
+            }
+            List<FileEntry> files = new ArrayList<>();
+            InstallSource source = op.operation() == OperationType.CLI_INSTALL ? archives : universe;
+            source.writeFiles(op, (path, content) -> {
+                PackageFiles.requireFilePath(path);
+                if (files.stream().anyMatch(f -> f.path().equals(path))) {
+                    throw new CairnException(ErrorCode.INVALID_INPUT, "package " + c + " has the file '" + path + "' twice",
+                            "each path may appear once in a package");
+                }
+                hook.at(c, "write " + path);
+                PutResult r = storage.put(prefix.child(path), content);
+                FileEntry f = new FileEntry(path, r.size(), r.sha256());
+                files.add(f);
+                return f;
+            });
+            hook.at(c, "marker");
+            PackageFiles.writeMarker(storage, new CompletionMarker(c.name(), c.version(), op.id(), files, Instant.now()));
+        }
+        hook.at(c, "dequeue");
+        if (!queue.complete(seen)) return Outcome.CHANGED;
+        events.emit("package.processed", c.toString(), op.operation().label() + " of " + c + " succeeded", data(op, PackageStateTable.row(16)));
+        if (op.uri() != null) {
+            hook.at(c, "drop-upload");
+            storage.delete(new StorageKey(op.uri()));
+        }
+        return Outcome.INSTALLED;
+    }
+
+    private Outcome uninstall(QueueSnapshot seen, OperationEntry op) {
+        Coordinate c = op.coordinate();
+        StorageKey prefix = c.storagePrefix();
+        hook.at(c, "unmark");
+        storage.delete(PackageFiles.markerKey(c));
+        for (StorageKey k : storage.list(prefix)) {
+            hook.at(c, "delete " + k.relativeTo(prefix));
+            storage.delete(k);
+        }
+        storage.deleteAll(prefix);
+        hook.at(c, "dequeue");
+        if (!queue.complete(seen)) return Outcome.CHANGED;
+        if (seen.error().isPresent()) {
+            ErrorEntry failed = seen.error().get().value();
+            events.emit("package.aborted", c.toString(), "aborted the failed " + failed.operation().label() + " of " + c
+                    + ": partial files removed, operation and error cleared", data(op, PackageStateTable.row(0)));
+            if (failed.uri() != null) {
+                hook.at(c, "drop-upload");
+                storage.delete(new StorageKey(failed.uri()));
+            }
+            return Outcome.ABORTED;
+        }
+        events.emit("package.processed", c.toString(), "Uninstall of " + c + " succeeded", data(op, PackageStateTable.row(0)));
+        return Outcome.UNINSTALLED;
+    }
+
+    private Outcome fail(QueueSnapshot seen, OperationEntry op, RuntimeException e, Instant now) {
+        Coordinate c = op.coordinate();
+        int before = seen.error().filter(v -> op.id().equals(v.value().operationId())).map(v -> v.value().attempts()).orElse(0);
+        int attempts = before + 1;
+        String message = oneLine(e);
+        boolean permanent = e instanceof CairnException ce && ce.code().exitCode() == 2;
+        hook.at(c, "record-error");
+        if (permanent || retry.exhausted(attempts)) {
+            ErrorEntry err = new ErrorEntry(op.id(), op.operation(), op.pkg(), op.uri(), op.withAssets(), message, attempts, now, null);
+            if (!queue.recordFailure(seen, err)) return Outcome.CHANGED;
+            Map<String, Object> d = data(op, null);
+            d.put("attempts", attempts);
+            d.put("error", message);
+            events.emit("package.failed", c.toString(), op.operation().label() + " of " + c + " failed after " + attempts
+                    + (attempts == 1 ? " attempt" : " attempts") + ": " + message, d);
+            return Outcome.FAILED;
+        }
+        Instant next = retry.nextAttempt(attempts, now);
+        ErrorEntry err = new ErrorEntry(op.id(), op.operation(), op.pkg(), op.uri(), op.withAssets(), message, attempts, now, next);
+        if (!queue.recordRetry(seen, err)) return Outcome.CHANGED;
+        Map<String, Object> d = data(op, null);
+        d.put("attempts", attempts);
+        d.put("error", message);
+        d.put("nextAttemptAt", next.toString());
+        events.emit("package.retried", c.toString(), op.operation().label() + " of " + c + " failed (attempt " + attempts
+                + " of " + retry.maxAttempts() + "), retrying at " + next + ": " + message, d);
+        return Outcome.RETRYING;
+    }
+
+    /**
+     * Row 8: files in storage while neither queue has an entry — what an install leaves when its
+     * operation entry vanished, or a stale writer. The files are removed.
+     */
+    public Report repairOrphans() {
+        Map<Coordinate, Outcome> out = new LinkedHashMap<>();
+        for (Coordinate c : PackageFiles.coordinatesInStorage(storage)) {
+            QueueSnapshot seen = queue.read(c);
+            if (seen.operation().isPresent() || seen.error().isPresent()) continue;
+            PackageFiles.Inspection found = PackageFiles.inspect(storage, c);
+            if (found.completeness() != Completeness.SOME) continue;
+            // re-check the queue: an install enqueued since owns these files now
+            if (queue.read(c).operation().isPresent()) continue;
+            hook.at(c, "repair");
+            int n = storage.deleteAll(c.storagePrefix());
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("row", 8);
+            d.put("files", n);
+            events.emit("package.repaired", c.toString(), "removed " + n + " partial files of " + c
+                    + " that no operation owned (row 8, " + PackageStateTable.row(8).text() + ")", d);
+            out.put(c, Outcome.REPAIRED);
+        }
+        return new Report(out);
+    }
+
+    private static Map<String, Object> data(OperationEntry op, PackageState state) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("operation", op.operation().name());
+        d.put("operationId", op.id());
+        d.put("name", op.pkg().name());
+        d.put("version", op.pkg().version());
+        if (state != null) {
+            d.put("row", state.row());
+            d.put("state", state.text());
+        }
+        return d;
+    }
+
+    static String oneLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.replace('\n', ' ').replace('\r', ' ');
+    }
+}

@@ -1,0 +1,124 @@
+package dev.cairn.packages;
+
+import dev.cairn.core.Json;
+import dev.cairn.core.store.CoordinationStore;
+import dev.cairn.core.store.StoreOp;
+import dev.cairn.core.store.StorePath;
+import dev.cairn.core.store.TxResult;
+import dev.cairn.core.store.Versioned;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * The operation queue and the error queue on the coordination store: one entry per coordinate in
+ * each, under {@code /cairn/packages/operations/<name@version>} and {@code /cairn/packages/errors/<name@version>}
+ * (the coordinate is one encoded {@link StorePath} segment). Every change is one transaction whose
+ * operations carry the versions read in the {@link QueueSnapshot}; a concurrent change makes it
+ * return false (nothing written), and the caller re-reads.
+ */
+public final class PackageQueue {
+    public static final StorePath ROOT = StorePath.of("cairn", "packages");
+    public static final StorePath OPERATIONS = ROOT.child("operations");
+    public static final StorePath ERRORS = ROOT.child("errors");
+
+    private final CoordinationStore store;
+
+    public PackageQueue(CoordinationStore store) {
+        this.store = store;
+    }
+
+    public CoordinationStore store() { return store; }
+
+    public static StorePath operationPath(Coordinate c) { return OPERATIONS.child(c.toString()); }
+
+    public static StorePath errorPath(Coordinate c) { return ERRORS.child(c.toString()); }
+
+    public QueueSnapshot read(Coordinate c) {
+        Optional<Versioned<OperationEntry>> op = store.get(operationPath(c))
+                .map(v -> new Versioned<>(Json.read(v.value(), OperationEntry.class), v.version()));
+        Optional<Versioned<ErrorEntry>> err = store.get(errorPath(c))
+                .map(v -> new Versioned<>(Json.read(v.value(), ErrorEntry.class), v.version()));
+        return new QueueSnapshot(c, op, err);
+    }
+
+    /** Coordinates with a queued operation, sorted. */
+    public List<Coordinate> operationCoordinates() {
+        return coordinates(OPERATIONS);
+    }
+
+    /** Coordinates with an error entry, sorted. */
+    public List<Coordinate> errorCoordinates() {
+        return coordinates(ERRORS);
+    }
+
+    private List<Coordinate> coordinates(StorePath parent) {
+        List<Coordinate> out = new ArrayList<>();
+        for (String child : store.children(parent)) {
+            try {
+                out.add(Coordinate.parse(child));
+            } catch (RuntimeException e) {
+                // not ours (a stray entry): ignored rather than breaking every listing
+            }
+        }
+        return out;
+    }
+
+    public TreeSet<Coordinate> allCoordinates() {
+        TreeSet<Coordinate> all = new TreeSet<>(operationCoordinates());
+        all.addAll(errorCoordinates());
+        return all;
+    }
+
+    /**
+     * Puts {@code entry} in the operation queue, given the snapshot it was decided on: creates the
+     * entry when there was none, replaces it at the read version otherwise (an Uninstall taking over
+     * a failing install), and checks that the error entry is still at the version read.
+     */
+    public boolean enqueue(QueueSnapshot seen, OperationEntry entry) {
+        List<StoreOp> ops = new ArrayList<>();
+        StorePath p = operationPath(seen.coordinate());
+        ops.add(seen.operation().isPresent()
+                ? StoreOp.set(p, Json.bytes(entry), seen.operation().get().version())
+                : StoreOp.create(p, Json.bytes(entry)));
+        seen.error().ifPresent(e -> ops.add(StoreOp.check(errorPath(seen.coordinate()), e.version())));
+        return store.transact(ops).committed();
+    }
+
+    /** The operation succeeded: both entries go, in one transaction. */
+    public boolean complete(QueueSnapshot seen) {
+        List<StoreOp> ops = new ArrayList<>();
+        seen.operation().ifPresent(o -> ops.add(StoreOp.delete(operationPath(seen.coordinate()), o.version())));
+        seen.error().ifPresent(e -> ops.add(StoreOp.delete(errorPath(seen.coordinate()), e.version())));
+        return ops.isEmpty() || store.transact(ops).committed();
+    }
+
+    /** An attempt failed and will be retried: the operation stays (checked), the error entry is written. */
+    public boolean recordRetry(QueueSnapshot seen, ErrorEntry error) {
+        List<StoreOp> ops = new ArrayList<>();
+        seen.operation().ifPresent(o -> ops.add(StoreOp.check(operationPath(seen.coordinate()), o.version())));
+        ops.add(writeError(seen, error));
+        return store.transact(ops).committed();
+    }
+
+    /** The last attempt failed: the operation is dropped and the error kept. */
+    public boolean recordFailure(QueueSnapshot seen, ErrorEntry error) {
+        List<StoreOp> ops = new ArrayList<>();
+        seen.operation().ifPresent(o -> ops.add(StoreOp.delete(operationPath(seen.coordinate()), o.version())));
+        ops.add(writeError(seen, error));
+        return store.transact(ops).committed();
+    }
+
+    private StoreOp writeError(QueueSnapshot seen, ErrorEntry error) {
+        StorePath p = errorPath(seen.coordinate());
+        return seen.error().isPresent()
+                ? StoreOp.set(p, Json.bytes(error), seen.error().get().version())
+                : StoreOp.create(p, Json.bytes(error));
+    }
+
+    /** For diagnostics of a failed transaction. */
+    static String describe(TxResult r) {
+        return r instanceof TxResult.Conflict c ? c.reason() + " at " + c.path() : "committed";
+    }
+}

@@ -1,0 +1,202 @@
+package dev.cairn.packages;
+
+import static dev.cairn.packages.OperationType.CLI_INSTALL;
+import static dev.cairn.packages.OperationType.UNINSTALL;
+import static dev.cairn.packages.OperationType.UNIVERSE_INSTALL;
+import static dev.cairn.packages.TestSupport.T0;
+import static dev.cairn.packages.TestSupport.op;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.core.CairnException;
+import dev.cairn.core.ErrorCode;
+import dev.cairn.core.storage.StorageKey;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PackageProcessorTest {
+    @TempDir Path dir;
+    TestSupport w;
+    PackageProcessor p;
+    final Coordinate hello = new Coordinate("hello", "1.0.0");
+
+    @BeforeEach
+    void setUp() {
+        w = new TestSupport(dir);
+        p = w.processor(StepHook.NONE);
+    }
+
+    @Test
+    void universeInstallThenUninstall() {
+        assertInstanceOf(EnqueuePlanner.Decision.Queue.class, w.enqueue(op(UNIVERSE_INSTALL, "hello", "1.0.0", "op1")));
+        assertEquals(4, w.state(hello).row());
+        assertEquals(PackageProcessor.Outcome.INSTALLED, p.processOne(hello, T0));
+        assertEquals(16, w.state(hello).row());
+        CompletionMarker m = PackageFiles.readMarker(w.storage, hello).orElseThrow();
+        assertEquals(List.of("package.yaml", "bin/run.sh", "conf/a.conf"), m.files().stream().map(FileEntry::path).toList());
+        assertEquals(List.of(), PackageFiles.verifyHashes(w.storage, m));
+
+        w.enqueue(op(UNINSTALL, "hello", "1.0.0", "op2"));
+        assertEquals(22, w.state(hello).row());
+        assertEquals(PackageProcessor.Outcome.UNINSTALLED, p.processOne(hello, T0));
+        assertEquals(0, w.state(hello).row());
+        assertEquals(List.of(), w.storage.list(StorageKey.PACKAGES));
+        assertEquals(List.of("package.processed", "package.processed"), w.events.types());
+    }
+
+    @Test
+    void userErrorsOfRows6_18_20AreAnsweredAtOnceWithoutQueueing() {
+        var refused = assertInstanceOf(EnqueuePlanner.Decision.Refuse.class, w.enqueue(op(UNINSTALL, "hello", "1.0.0", "u")));
+        assertEquals(ErrorCode.CONFLICT, refused.error().code());
+        assertTrue(refused.error().getMessage().contains("not installed"), refused.error().getMessage());
+        assertTrue(w.queue.operationCoordinates().isEmpty());
+
+        w.enqueue(op(CLI_INSTALL, "hello", "1.0.0", "a"));
+        p.processOne(hello, T0);
+        for (OperationType t : List.of(CLI_INSTALL, UNIVERSE_INSTALL)) {
+            var r = assertInstanceOf(EnqueuePlanner.Decision.Refuse.class, w.enqueue(op(t, "hello", "1.0.0", "b")));
+            assertEquals(ErrorCode.CONFLICT, r.error().code());
+            assertTrue(r.error().getMessage().contains("already installed"), r.error().getMessage());
+        }
+        assertTrue(w.queue.operationCoordinates().isEmpty());
+    }
+
+    @Test
+    void twoConcurrentRequestsForOneCoordinateQueueExactlyOne() {
+        OperationEntry a = op(UNIVERSE_INSTALL, "hello", "1.0.0", "a");
+        OperationEntry b = op(CLI_INSTALL, "hello", "1.0.0", "b");
+        QueueSnapshot seenA = w.queue.read(hello);
+        QueueSnapshot seenB = w.queue.read(hello);
+        assertInstanceOf(EnqueuePlanner.Decision.Queue.class, EnqueuePlanner.decide(a, seenA, Completeness.NONE));
+        assertInstanceOf(EnqueuePlanner.Decision.Queue.class, EnqueuePlanner.decide(b, seenB, Completeness.NONE));
+        assertTrue(w.queue.enqueue(seenA, a));
+        assertFalse(w.queue.enqueue(seenB, b), "the second transaction must lose");
+        // what the service then answers, after re-reading:
+        var again = assertInstanceOf(EnqueuePlanner.Decision.Refuse.class,
+                EnqueuePlanner.decide(b, w.queue.read(hello), Completeness.NONE));
+        assertEquals("a Universe Install of hello@1.0.0 is already pending (Universe Install Pending, row 4)", again.error().getMessage());
+        assertEquals("a", w.queue.read(hello).operation().orElseThrow().value().id());
+    }
+
+    @Test
+    void failuresRetryWithBackoffThenFailAndKeepTheError() {
+        w.source.failWith = new CairnException(ErrorCode.UNREACHABLE, "repository universe did not answer", null);
+        w.enqueue(op(UNIVERSE_INSTALL, "hello", "1.0.0", "x"));
+        assertEquals(PackageProcessor.Outcome.RETRYING, p.processOne(hello, T0));
+        assertEquals(13, w.state(hello).row(), "partial files + error = Universe Install Reattempt");
+        ErrorEntry e = w.queue.read(hello).error().orElseThrow().value();
+        assertEquals(1, e.attempts());
+        assertEquals(T0.plusSeconds(10), e.nextAttemptAt());
+        assertEquals(PackageProcessor.Outcome.WAITING, p.processOne(hello, T0.plusSeconds(9)));
+        assertEquals(PackageProcessor.Outcome.RETRYING, p.processOne(hello, T0.plusSeconds(10)));
+        assertEquals(T0.plusSeconds(30), w.queue.read(hello).error().orElseThrow().value().nextAttemptAt(), "backoff doubles");
+        assertEquals(PackageProcessor.Outcome.FAILED, p.processOne(hello, T0.plusSeconds(30)));
+        PackageState s = w.state(hello);
+        assertEquals(9, s.row());
+        assertEquals("Failed", s.text());
+        assertEquals("repository universe did not answer", w.queue.read(hello).error().orElseThrow().value().error());
+        assertEquals(List.of("package.retried", "package.retried", "package.failed"), w.events.types());
+
+        // install again over a failure: a fresh operation gets a fresh count of attempts and can succeed
+        w.source.failWith = null;
+        w.enqueue(op(UNIVERSE_INSTALL, "hello", "1.0.0", "y"));
+        assertEquals(13, w.state(hello).row());
+        assertEquals(PackageProcessor.Outcome.INSTALLED, p.processOne(hello, T0.plusSeconds(31)));
+        assertEquals(16, w.state(hello).row());
+    }
+
+    @Test
+    void badInputFailsAtOnceWithoutRetrying() {
+        w.source.failWith = new CairnException(ErrorCode.INVALID_INPUT, "archive is corrupt", null);
+        w.enqueue(op(CLI_INSTALL, "hello", "1.0.0", "x"));
+        assertEquals(PackageProcessor.Outcome.FAILED, p.processOne(hello, T0));
+        assertEquals(9, w.state(hello).row());
+    }
+
+    @Test
+    void uninstallAbortsAFailingInstall() {
+        w.source.failWith = new CairnException(ErrorCode.UNREACHABLE, "asset did not download", null);
+        w.storage.put(StorageKey.of("staging", "1-upload"), new ByteArrayInputStream(new byte[10]));
+        OperationEntry install = new OperationEntry("i", CLI_INSTALL, new PackageRef("hello", "1.0.0", null), "staging/1-upload", false, T0);
+        w.enqueue(install);
+        p.processOne(hello, T0);
+        assertEquals(11, w.state(hello).row());
+        assertInstanceOf(EnqueuePlanner.Decision.Queue.class, w.enqueue(op(UNINSTALL, "hello", "1.0.0", "u")));
+        assertEquals(15, w.state(hello).row());
+        assertEquals("Abort Failed Install", w.state(hello).text());
+        assertEquals(PackageProcessor.Outcome.ABORTED, p.processOne(hello, T0));
+        assertEquals(0, w.state(hello).row());
+        assertTrue(w.storage.list(StorageKey.PACKAGES).isEmpty());
+        assertFalse(w.storage.exists(StorageKey.of("staging", "1-upload")), "the failed install's upload is dropped");
+        assertEquals("package.aborted", w.events.types().get(w.events.types().size() - 1));
+    }
+
+    @Test
+    void pendingInstallWithoutErrorRefusesUninstall() {
+        w.enqueue(op(UNIVERSE_INSTALL, "hello", "1.0.0", "i"));
+        var r = assertInstanceOf(EnqueuePlanner.Decision.Refuse.class, w.enqueue(op(UNINSTALL, "hello", "1.0.0", "u")));
+        assertTrue(r.error().getMessage().contains("already pending"));
+    }
+
+    @Test
+    void row8OrphanedFilesAreRemovedWithAnEvent() {
+        w.storage.put(hello.storagePrefix().child("half.bin"), new ByteArrayInputStream(new byte[3]));
+        assertEquals(8, w.state(hello).row());
+        assertTrue(w.state(hello).corrupted());
+        var report = p.processOnce(T0);
+        assertEquals(PackageProcessor.Outcome.REPAIRED, report.outcomes().get(hello));
+        assertEquals(0, w.state(hello).row());
+        assertEquals("package.repaired", w.events.all.get(0).type());
+        assertEquals(8, w.events.all.get(0).data().get("row"));
+    }
+
+    @Test
+    void rows10And14AreResumed() {
+        w.storage.put(hello.storagePrefix().child("package.yaml"), new ByteArrayInputStream("stale".getBytes()));
+        w.queue.enqueue(w.queue.read(hello), op(CLI_INSTALL, "hello", "1.0.0", "i"));
+        assertEquals(10, w.state(hello).row());
+        assertEquals(PackageProcessor.Outcome.INSTALLED, p.processOne(hello, T0));
+        assertEquals(16, w.state(hello).row());
+        assertEquals(List.of("package.repaired", "package.processed"), w.events.types());
+
+        w.storage.delete(PackageFiles.markerKey(hello)); // an uninstall that crashed after its first step
+        w.queue.enqueue(w.queue.read(hello), op(UNINSTALL, "hello", "1.0.0", "u"));
+        assertEquals(14, w.state(hello).row());
+        assertEquals(PackageProcessor.Outcome.UNINSTALLED, p.processOne(hello, T0));
+        assertEquals(0, w.state(hello).row());
+    }
+
+    @Test
+    void row17CanBeAbortedOrReinstalled() {
+        w.enqueue(op(UNIVERSE_INSTALL, "hello", "1.0.0", "i"));
+        p.processOne(hello, T0);
+        // a crash of the old kind: files complete but an error left behind
+        w.queue.recordFailure(w.queue.read(hello), new ErrorEntry("old", UNIVERSE_INSTALL, new PackageRef("hello", "1.0.0", "u"),
+                null, false, "controller crashed", 1, T0, null));
+        assertEquals(17, w.state(hello).row());
+        assertEquals("Failed: Cosmos crashed", w.state(hello).text());
+        w.enqueue(op(UNIVERSE_INSTALL, "hello", "1.0.0", "again"));
+        assertEquals(21, w.state(hello).row());
+        assertEquals(PackageProcessor.Outcome.INSTALLED, p.processOne(hello, T0));
+        assertEquals(16, w.state(hello).row());
+        assertEquals("again", PackageFiles.readMarker(w.storage, hello).orElseThrow().operationId());
+    }
+
+    @Test
+    void retryPolicyBackoff() {
+        RetryPolicy r = TestSupport.RETRY;
+        assertEquals(T0.plusSeconds(10), r.nextAttempt(1, T0));
+        assertEquals(T0.plusSeconds(20), r.nextAttempt(2, T0));
+        assertEquals(T0.plusSeconds(60), r.nextAttempt(10, T0));
+        assertFalse(r.exhausted(2));
+        assertTrue(r.exhausted(3));
+        assertNull(null);
+    }
+}
