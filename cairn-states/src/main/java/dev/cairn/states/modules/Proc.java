@@ -1,0 +1,94 @@
+package dev.cairn.states.modules;
+
+import dev.cairn.core.CairnException;
+import dev.cairn.core.ErrorCode;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a process, capturing stdout and stderr, with an optional timeout and runas. */
+public final class Proc {
+    private Proc() {}
+
+    /** cwd null = inherit; timeoutSeconds 0 = none; runas null = current user. */
+    public record Options(String cwd, Map<String, String> env, double timeoutSeconds, String runas, String stdin) {
+        public static Options none() { return new Options(null, Map.of(), 0, null, null); }
+    }
+
+    public record Result(long pid, int retcode, String stdout, String stderr, boolean timedOut, String error) {}
+
+    public static List<String> shell(String command) { return List.of("/bin/sh", "-c", command); }
+
+    public static Result run(List<String> argv, Options o) {
+        List<String> cmd = new ArrayList<>(argv);
+        if (o.runas() != null && !o.runas().isBlank() && !o.runas().equals(System.getProperty("user.name"))) {
+            if (!"root".equals(System.getProperty("user.name"))) {
+                throw new CairnException(ErrorCode.INVALID_INPUT, "runas '" + o.runas() + "' needs root",
+                        "run cairn as root or drop runas");
+            }
+            List<String> wrapped = new ArrayList<>(List.of("setpriv", "--reuid=" + o.runas(), "--regid=" + o.runas(), "--init-groups", "--"));
+            wrapped.addAll(cmd);
+            cmd = wrapped;
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        if (o.cwd() != null) pb.directory(new File(o.cwd()));
+        pb.environment().putAll(o.env());
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            return new Result(-1, 127, "", String.valueOf(e.getMessage()), false, e.getMessage());
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Thread to = Thread.ofVirtual().start(() -> copy(p.getInputStream(), out));
+        Thread te = Thread.ofVirtual().start(() -> copy(p.getErrorStream(), err));
+        try (OutputStream in = p.getOutputStream()) {
+            if (o.stdin() != null) in.write(o.stdin().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException ignored) {
+            // the process may not read stdin
+        }
+        boolean timedOut = false;
+        try {
+            if (o.timeoutSeconds() > 0) {
+                if (!p.waitFor((long) (o.timeoutSeconds() * 1000), TimeUnit.MILLISECONDS)) {
+                    timedOut = true;
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                    p.waitFor();
+                }
+            } else {
+                p.waitFor();
+            }
+            to.join();
+            te.join();
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            return new Result(p.pid(), -1, "", "interrupted", false, "interrupted");
+        }
+        return new Result(p.pid(), timedOut ? -1 : p.exitValue(), trim(out), trim(err), timedOut, null);
+    }
+
+    private static void copy(InputStream in, ByteArrayOutputStream out) {
+        try (in) {
+            in.transferTo(out);
+        } catch (IOException ignored) {
+            // process ended
+        }
+    }
+
+    private static String trim(ByteArrayOutputStream b) {
+        String s = b.toString(StandardCharsets.UTF_8);
+        int end = s.length();
+        while (end > 0 && (s.charAt(end - 1) == '\n' || s.charAt(end - 1) == '\r')) end--;
+        return s.substring(0, end);
+    }
+}
