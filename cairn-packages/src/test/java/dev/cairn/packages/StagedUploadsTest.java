@@ -1,0 +1,36 @@
+package dev.cairn.packages;
+
+import static dev.cairn.packages.TestSupport.T0;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.core.storage.StorageKey;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StagedUploadsTest {
+    @TempDir Path dir;
+
+    @Test
+    void onlyOldUnreferencedUploadsAreCollected() {
+        TestSupport w = new TestSupport(dir);
+        StorageKey old = StagedUploads.newKey(T0);
+        StorageKey oldButQueued = StagedUploads.newKey(T0);
+        StorageKey fresh = StagedUploads.newKey(T0.plus(Duration.ofMinutes(50)));
+        StorageKey foreign = StorageKey.of("staging", "notes.txt");
+        for (StorageKey k : List.of(old, oldButQueued, fresh, foreign)) w.storage.put(k, new ByteArrayInputStream(new byte[1]));
+        w.enqueue(new OperationEntry("i", OperationType.CLI_INSTALL, new PackageRef("hello", "1.0.0", null), oldButQueued.value(), false, T0));
+        assertEquals(Optional.of(T0), StagedUploads.stagedAt(old));
+
+        assertEquals(List.of(), StagedUploads.collect(w.storage, w.queue, T0.plus(Duration.ofMinutes(59)), StagedUploads.DEFAULT_GRACE));
+        assertEquals(List.of(old), StagedUploads.collect(w.storage, w.queue, T0.plus(Duration.ofMinutes(61)), StagedUploads.DEFAULT_GRACE));
+        assertTrue(w.storage.exists(oldButQueued));
+        assertTrue(w.storage.exists(fresh));
+        assertTrue(w.storage.exists(foreign));
+    }
+}
