@@ -37,7 +37,17 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
             }
             ZooKeeperServer zks = new ZooKeeperServer(new File(dir, "snapshots"), new File(dir, "log"), 500);
             ServerCnxnFactory f = ServerCnxnFactory.createFactory(new InetSocketAddress("127.0.0.1", port), 200);
-            f.startup(zks);
+            try {
+                f.startup(zks);
+            } catch (RuntimeException | LinkageError e) {
+                f.shutdown();
+                throw new CairnException(ErrorCode.INTERNAL, "the embedded ZooKeeper failed to start: " + e, "see the log above", e);
+            }
+            if (!zks.isRunning()) {
+                f.shutdown();
+                throw new CairnException(ErrorCode.INTERNAL, "the embedded ZooKeeper did not start (data in " + dataDir + ")",
+                        "check the data directory; move it aside to start from empty");
+            }
             return new EmbeddedZooKeeper(zks, f);
         } catch (BindException e) {
             throw new CairnException(ErrorCode.UNAVAILABLE, "cannot bind the embedded ZooKeeper to 127.0.0.1:" + port + ": " + e.getMessage(),

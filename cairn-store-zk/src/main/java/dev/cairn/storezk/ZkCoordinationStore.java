@@ -333,6 +333,13 @@ public final class ZkCoordinationStore implements CoordinationStore {
     @Override
     public void close() {
         state = ConnectionState.CLOSED;
+        for (Consumer<ConnectionState> l : listeners) {
+            try {
+                l.accept(ConnectionState.CLOSED);
+            } catch (RuntimeException ignored) {
+                // closing anyway
+            }
+        }
         client.close();
     }
 

@@ -1,0 +1,47 @@
+package dev.cairn.cli;
+
+import dev.cairn.agent.Agent;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "agent", mixinStandardHelpOptions = true,
+        description = {"Run a node agent (one per node) in the foreground.",
+                "",
+                "The agent registers with the controller over HTTP, heartbeats, and runs the work",
+                "the controller sends it. It never talks to the coordination store."})
+public final class AgentCommand implements Callable<Integer> {
+    @Option(names = "--controller", required = true, paramLabel = "URL", description = "Controller URL, e.g. http://10.0.0.5:7070.")
+    String controller;
+
+    @Option(names = "--name", required = true, description = "This node's name (letters, digits, '.', '_', '-').")
+    String name;
+
+    @Option(names = "--labels", paramLabel = "k=v,...", description = "Labels for targeting and placement, e.g. zone=a,disk=ssd.")
+    String labels;
+
+    @Option(names = "--heartbeat-interval", defaultValue = "500ms", description = "Heartbeat interval (default: ${DEFAULT-VALUE}).")
+    String interval;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Agent agent = new Agent(controller, name, Labels.parse(labels), Durations.parse("--heartbeat-interval", interval)).start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            stopped.countDown();
+        }, "cairn-shutdown"));
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("agent %s registered with %s%n", name, controller);
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}

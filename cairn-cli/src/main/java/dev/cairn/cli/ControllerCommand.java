@@ -1,0 +1,68 @@
+package dev.cairn.cli;
+
+import dev.cairn.controller.Controller;
+import dev.cairn.controller.ControllerConfig;
+import dev.cairn.storezk.ZkCoordinationStore;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "controller", mixinStandardHelpOptions = true,
+        description = {"Run a controller against an external ZooKeeper ensemble.",
+                "",
+                "Runs in the foreground.",
+                "Run two or three behind a load balancer: one is leader, all serve the API."})
+public final class ControllerCommand implements Callable<Integer> {
+    @Option(names = "--zk", required = true, paramLabel = "CONNECT_STRING", description = "ZooKeeper connect string, e.g. zk1:2181,zk2:2181,zk3:2181.")
+    String zk;
+
+    @Option(names = "--port", defaultValue = "7070", description = "HTTP port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--id", description = "Controller id (default: host-port).")
+    String id;
+
+    @Option(names = "--data", defaultValue = ".cairn-controller", description = "Local data directory (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--heartbeat-timeout", defaultValue = "2s", description = "A node is down after this long without a heartbeat (default: ${DEFAULT-VALUE}).")
+    String heartbeatTimeout;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        String cid = id != null ? id : (host + "-" + port).replace(':', '_');
+        Duration hbTimeout = Durations.parse("--heartbeat-timeout", heartbeatTimeout);
+        ZkCoordinationStore store = ZkCoordinationStore.connect(zk, Duration.ofSeconds(10), Duration.ofSeconds(15));
+        Controller controller;
+        try {
+            controller = ClusterAssembly.controller(new ControllerConfig(cid, host, port, hbTimeout), store,
+                    new ClusterAssembly.Paths(data.toAbsolutePath())).start();
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            controller.close();
+            store.close();
+            stopped.countDown();
+        }, "cairn-shutdown"));
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("controller %s serving %s (ZooKeeper %s)%n", cid, controller.url(), zk);
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,2 +1,0 @@
-/** See this module's README.md. */
-package dev.cairn.controller;

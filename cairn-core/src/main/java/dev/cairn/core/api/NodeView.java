@@ -1,0 +1,7 @@
+package dev.cairn.core.api;
+
+import java.time.Instant;
+import java.util.Map;
+
+/** A node as the API shows it: {@code {"name","state","labels","lastHeartbeat"}} (+ standby, epoch). */
+public record NodeView(String name, String state, Map<String, String> labels, Instant lastHeartbeat, boolean standby) {}
