@@ -1,0 +1,124 @@
+package dev.cairn.packages;
+
+import dev.cairn.core.storage.PackageStorage;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs a {@link PackageProcessor} on one thread while this controller is the leader: the controller
+ * calls {@link #start()} when it acquires leadership and {@link #stop()} when it loses it (or the
+ * store connection is SUSPENDED/LOST). The loop wakes on every change below the operation queue
+ * and at least every {@code pollInterval} (for retries whose backoff ran out); every
+ * {@code maintenanceInterval} it also repairs orphaned files (row 8) and collects staged uploads.
+ */
+public final class PackageProcessorLoop implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(PackageProcessorLoop.class.getName());
+
+    private final PackageProcessor processor;
+    private final PackageQueue queue;
+    private final PackageStorage storage;
+    private final Clock clock;
+    private final Duration pollInterval;
+    private final Duration maintenanceInterval;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private boolean dirty = true;
+    private volatile boolean running;
+    private Thread thread;
+    private AutoCloseable watch;
+
+    public PackageProcessorLoop(PackageProcessor processor, PackageQueue queue, PackageStorage storage, Clock clock,
+                                Duration pollInterval, Duration maintenanceInterval) {
+        this.processor = processor;
+        this.queue = queue;
+        this.storage = storage;
+        this.clock = clock;
+        this.pollInterval = pollInterval;
+        this.maintenanceInterval = maintenanceInterval;
+    }
+
+    public synchronized void start() {
+        if (running) return;
+        running = true;
+        watch = queue.store().watch(PackageQueue.OPERATIONS, e -> wake());
+        thread = Thread.ofVirtual().name("cairn-package-processor").start(this::run);
+    }
+
+    /** Stops after the step in progress (steps are idempotent, so stopping anywhere is safe). */
+    public synchronized void stop() {
+        if (!running) return;
+        running = false;
+        closeWatch();
+        wake();
+        try {
+            thread.join(Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public boolean running() { return running; }
+
+    public void wake() {
+        lock.lock();
+        try {
+            dirty = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void run() {
+        Instant lastMaintenance = Instant.MIN;
+        while (running) {
+            try {
+                Instant now = clock.instant();
+                processor.processQueue(now);
+                if (!running) break;
+                if (Duration.between(lastMaintenance.equals(Instant.MIN) ? now.minus(maintenanceInterval) : lastMaintenance, now)
+                        .compareTo(maintenanceInterval) >= 0) {
+                    processor.repairOrphans();
+                    StagedUploads.collect(storage, queue, now, StagedUploads.DEFAULT_GRACE);
+                    lastMaintenance = now;
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "package processor pass failed; retrying: " + e.getMessage(), e);
+            }
+            awaitChange();
+        }
+    }
+
+    private void awaitChange() {
+        lock.lock();
+        try {
+            if (!dirty && running) changed.await(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+            dirty = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void closeWatch() {
+        if (watch != null) {
+            try {
+                watch.close();
+            } catch (Exception ignored) {
+                // closing a watch is best effort
+            }
+            watch = null;
+        }
+    }
+
+    @Override
+    public void close() { stop(); }
+}
