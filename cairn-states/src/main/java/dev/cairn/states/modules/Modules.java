@@ -12,7 +12,8 @@ public final class Modules {
 
     public static Map<String, StateModule> builtins() {
         Map<String, StateModule> m = new LinkedHashMap<>();
-        for (StateModule s : List.<StateModule>of(new TestModule(), new CmdModule())) {
+        for (StateModule s : List.<StateModule>of(new TestModule(), new CmdModule(), new FileModule(), new PkgModule(),
+                new PkgrepoModule(), new ServiceModule())) {
             m.put(s.info().name(), s);
         }
         return m;

@@ -1,0 +1,140 @@
+package dev.cairn.states.sign;
+
+import dev.cairn.core.Json;
+import dev.cairn.states.compile.ModuleInfo;
+import dev.cairn.states.exec.StateCall;
+import dev.cairn.states.exec.StateModule;
+import dev.cairn.states.exec.StateReturn;
+import dev.cairn.states.modules.Proc;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Extension modules: executables named after the module ({@code <dir>/<name>}) with a signature
+ * file beside them ({@code <name>.sig}). They speak JSON: the state call on stdin
+ * ({@code {module, function, name, args, test}}), the return on stdout
+ * ({@code {result, changes, comment}}). A module runs only after its Ed25519 signature verifies
+ * against the node's trusted keys, checked again on every call on a private verified copy.
+ */
+public final class ExtensionModules {
+    private ExtensionModules() {}
+
+    /** Loaded modules and the ones refused (name → reason). */
+    public record Loaded(Map<String, StateModule> modules, Map<String, String> refused) {}
+
+    public static Loaded load(Path dir, List<PublicKey> trusted, Path stateDir) {
+        Map<String, StateModule> ok = new LinkedHashMap<>();
+        Map<String, String> refused = new LinkedHashMap<>();
+        if (dir == null || !Files.isDirectory(dir)) return new Loaded(ok, refused);
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.sorted().toList()) {
+                String name = p.getFileName().toString();
+                if (name.endsWith(".sig") || name.startsWith(".") || !Files.isRegularFile(p)) continue;
+                String reason = check(name, p, trusted);
+                if (reason == null) ok.put(name, new Extension(name, p, trusted, stateDir));
+                else refused.put(name, reason);
+            }
+        } catch (IOException e) {
+            refused.put(dir.toString(), "cannot list extension modules: " + e.getMessage());
+        }
+        return new Loaded(ok, refused);
+    }
+
+    /** Null when the module verifies, else why it is refused. */
+    public static String check(String name, Path file, List<PublicKey> trusted) {
+        try {
+            return checkBytes(name, Files.readAllBytes(file), file.resolveSibling(name + ".sig"), trusted);
+        } catch (IOException e) {
+            return "cannot read " + file + ": " + e.getMessage();
+        }
+    }
+
+    private static String checkBytes(String name, byte[] bytes, Path sigFile, List<PublicKey> trusted) throws IOException {
+        if (!Files.exists(sigFile)) return "unsigned: no signature file " + sigFile.getFileName();
+        if (trusted.isEmpty()) return "no trusted public keys on this node";
+        if (!ModuleSignature.verify(name, bytes, Files.readString(sigFile), trusted)) {
+            return "signature does not verify against the trusted keys (module tampered with or signed by an untrusted key)";
+        }
+        return null;
+    }
+
+    private static final class Extension implements StateModule {
+        private final String name;
+        private final Path file;
+        private final List<PublicKey> trusted;
+        private final Path stateDir;
+        private final ModuleInfo info;
+
+        Extension(String name, Path file, List<PublicKey> trusted, Path stateDir) {
+            this.name = name;
+            this.file = file;
+            this.trusted = trusted;
+            this.stateDir = stateDir;
+            this.info = new ModuleInfo(name, Set.of(), false, ModuleInfo.Kind.OTHER);
+        }
+
+        @Override public ModuleInfo info() { return info; }
+
+        @Override
+        public StateReturn call(StateCall c) {
+            Path copy;
+            try {
+                byte[] bytes = Files.readAllBytes(file);
+                String reason = checkBytes(name, bytes, file.resolveSibling(name + ".sig"), trusted);
+                if (reason != null) return StateReturn.failed("Extension module '" + name + "' refused: " + reason);
+                Path dir = stateDir.resolve("verified-modules");
+                Files.createDirectories(dir);
+                copy = dir.resolve(name + "-" + sha256(bytes));
+                if (!Files.exists(copy)) {
+                    Path tmp = Files.createTempFile(dir, name, ".tmp");
+                    Files.write(tmp, bytes);
+                    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx------"));
+                    Files.move(tmp, copy, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                }
+            } catch (IOException e) {
+                return StateReturn.failed("Extension module '" + name + "' cannot be prepared: " + e.getMessage());
+            }
+            Map<String, Object> in = new LinkedHashMap<>();
+            in.put("module", name);
+            in.put("function", c.function());
+            in.put("name", c.name());
+            in.put("args", c.args());
+            in.put("test", c.test());
+            Proc.Result r = Proc.run(List.of(copy.toString()), new Proc.Options(null, c.context() == null ? Map.of() : c.context().env(),
+                    300, null, Json.string(in)));
+            if (r.retcode() != 0 && r.stdout().isBlank()) {
+                return StateReturn.failed("Extension module '" + name + "' exited with " + r.retcode() + ": " + r.stderr());
+            }
+            try {
+                Map<?, ?> out = Json.MAPPER.readValue(r.stdout(), Map.class);
+                Object result = out.get("result");
+                Map<String, Object> changes = new LinkedHashMap<>();
+                if (out.get("changes") instanceof Map<?, ?> ch) ch.forEach((k, v) -> changes.put(String.valueOf(k), v));
+                Map<String, Object> outputs = Map.of("stdout", r.stdout(), "stderr", r.stderr(), "retcode", r.retcode());
+                return new StateReturn(result == null ? null : Boolean.TRUE.equals(result), changes,
+                        String.valueOf(out.get("comment") == null ? "" : out.get("comment")), outputs, false);
+            } catch (IOException e) {
+                return StateReturn.failed("Extension module '" + name + "' returned invalid JSON: " + r.stdout().lines().findFirst().orElse(""));
+            }
+        }
+    }
+
+    static String sha256(byte[] b) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b)).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
