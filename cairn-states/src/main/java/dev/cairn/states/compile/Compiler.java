@@ -151,7 +151,15 @@ public final class Compiler {
                         }
                         case "state" -> { }
                         case "order" -> { order = a.value(); hasOrder = true; }
-                        case "name" -> args.put("name", a.value() instanceof String s ? s : b.id());
+                        case "name" -> {
+                            if (a.value() instanceof List<?> argv && !argv.isEmpty()) {
+                                // an argv list (cmd.run without a shell): named by its words
+                                args.put("argv", argv);
+                                args.put("name", String.join(" ", argv.stream().map(String::valueOf).toList()));
+                            } else {
+                                args.put("name", a.value() instanceof String s ? s : a.value() == null ? b.id() : String.valueOf(a.value()));
+                            }
+                        }
                         default -> args.put(a.key(), a.value());
                     }
                 }
