@@ -3,7 +3,6 @@ package dev.cairn.cli;
 import dev.cairn.agent.Agent;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,15 +32,10 @@ public final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Agent agent = new Agent(controller, name, Labels.parse(labels), Durations.parse("--heartbeat-interval", interval)).start();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            agent.close();
-            stopped.countDown();
-        }, "cairn-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
         out.printf("agent %s registered with %s%n", name, controller);
         out.flush();
-        stopped.await();
+        Foreground.runUntilSignalled("agent " + name, agent);
         return 0;
     }
 }

@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,6 +36,12 @@ public final class ControllerCommand implements Callable<Integer> {
     @Option(names = "--heartbeat-timeout", defaultValue = "2s", description = "A node is down after this long without a heartbeat (default: ${DEFAULT-VALUE}).")
     String heartbeatTimeout;
 
+    @Option(names = "--zk-session-timeout", defaultValue = "10s", description = "ZooKeeper session timeout: how fast a dead controller's leadership is released (default: ${DEFAULT-VALUE}).")
+    String sessionTimeout;
+
+    @Option(names = "--zk-connect-timeout", defaultValue = "15s", description = "How long to wait for ZooKeeper at start-up (default: ${DEFAULT-VALUE}).")
+    String connectTimeout;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -44,7 +49,8 @@ public final class ControllerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         String cid = id != null ? id : (host + "-" + port).replace(':', '_');
         Duration hbTimeout = Durations.parse("--heartbeat-timeout", heartbeatTimeout);
-        ZkCoordinationStore store = ZkCoordinationStore.connect(zk, Duration.ofSeconds(10), Duration.ofSeconds(15));
+        ZkCoordinationStore store = ZkCoordinationStore.connect(zk, Durations.parse("--zk-session-timeout", sessionTimeout),
+                Durations.parse("--zk-connect-timeout", connectTimeout));
         Controller controller;
         try {
             controller = ClusterAssembly.controller(new ControllerConfig(cid, host, port, hbTimeout), store,
@@ -53,16 +59,10 @@ public final class ControllerCommand implements Callable<Integer> {
             store.close();
             throw e;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            controller.close();
-            store.close();
-            stopped.countDown();
-        }, "cairn-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
         out.printf("controller %s serving %s (ZooKeeper %s)%n", cid, controller.url(), zk);
         out.flush();
-        stopped.await();
+        Foreground.runUntilSignalled("controller " + cid, controller, store);
         return 0;
     }
 }

@@ -3,7 +3,6 @@ package dev.cairn.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,17 +39,10 @@ public final class UpCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         EmbeddedCluster cluster = EmbeddedCluster.start(data, port, agents);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            System.err.println("cairn: shutting down");
-            cluster.close();
-            stopped.countDown();
-        }, "cairn-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
         out.printf("cairn is up: controller %s, %d agent(s), data %s%n", cluster.url(), agents, cluster.dataDir());
         out.printf("try: CAIRN_URL=%s ./cairn node list%n", cluster.url());
         out.flush();
-        stopped.await();
+        Foreground.runUntilSignalled("the embedded cluster", cluster);
         return 0;
     }
 }

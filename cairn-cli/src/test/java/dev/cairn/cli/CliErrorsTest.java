@@ -1,0 +1,85 @@
+package dev.cairn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad usage and unreachable dependencies: one line plus a hint, the right exit code, no stack trace. */
+class CliErrorsTest {
+    @TempDir
+    Path tmp;
+
+    static void assertOneLineError(CliRunner r, int exit, String contains) {
+        assertEquals(exit, r.exit(), r.err());
+        assertTrue(r.err().startsWith("error: "), r.err());
+        assertTrue(r.err().contains(contains), r.err());
+        assertTrue(r.err().contains("\nhint: "), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    @Test
+    void unknownFlagIsUsageError() {
+        assertOneLineError(CliRunner.run("node", "list", "--bogus"), 2, "Unknown option: '--bogus'");
+        assertOneLineError(CliRunner.run("frobnicate"), 2, "frobnicate");
+    }
+
+    @Test
+    void unreachableControllerIsOperationFailure() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        assertOneLineError(CliRunner.run("node", "list", "--url", "http://127.0.0.1:" + port), 1, "cannot reach the controller");
+        assertOneLineError(CliRunner.run("status", "--url", "not a url"), 2, "is not an http(s) URL");
+    }
+
+    @Test
+    void unreachableZooKeeperIsOperationFailure() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        CliRunner r = CliRunner.run("controller", "--zk", "127.0.0.1:" + port, "--port", "0", "--zk-connect-timeout", "2s");
+        assertOneLineError(r, 1, "cannot reach ZooKeeper at 127.0.0.1:" + port);
+    }
+
+    @Test
+    void portInUseStopsUpAndLeavesNothingRunning() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            CliRunner r = CliRunner.run("up", "--agents", "0", "--port", Integer.toString(taken.getLocalPort()), "--data", tmp.resolve("d").toString());
+            assertOneLineError(r, 1, "already in use");
+        }
+        // the data dir lock was released: a second start on it works as far as taking the lock
+        assertTrue(Files.exists(tmp.resolve("d/cairn.lock")));
+    }
+
+    @Test
+    void unusableDataDirIsInputError() throws Exception {
+        Path file = Files.writeString(tmp.resolve("plainfile"), "x");
+        CliRunner r = CliRunner.run("up", "--agents", "0", "--port", "0", "--data", file.resolve("sub").toString());
+        assertOneLineError(r, 2, "cannot use data directory");
+    }
+
+    @Test
+    void badValuesAreInputErrors() {
+        assertOneLineError(CliRunner.run("agent", "--controller", "http://127.0.0.1:1", "--name", "n", "--labels", "novalue"), 2, "is not key=value");
+        assertOneLineError(CliRunner.run("agent", "--controller", "http://127.0.0.1:1", "--name", "n", "--heartbeat-interval", "soon"), 2, "is not a duration");
+    }
+
+    @Test
+    void helpTeaches() {
+        CliRunner r = CliRunner.run("--help");
+        assertEquals(0, r.exit());
+        for (String cmd : new String[] {"up", "controller", "agent", "status", "node"}) assertTrue(r.out().contains(cmd), r.out());
+        assertTrue(r.out().contains("Exit codes"), r.out());
+        CliRunner up = CliRunner.run("up", "--help");
+        assertTrue(up.out().contains("--agents") && up.out().contains("--data") && up.out().contains("--port"), up.out());
+    }
+}
