@@ -1,0 +1,272 @@
+package dev.cairn.packages;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.core.CairnException;
+import dev.cairn.core.ErrorCode;
+import dev.cairn.core.Json;
+import dev.cairn.core.storage.PackageStorage;
+import dev.cairn.core.storage.PutResult;
+import dev.cairn.core.storage.StorageKey;
+import dev.cairn.core.store.CoordinationStore;
+import dev.cairn.packages.archive.ArchiveInstallSource;
+import dev.cairn.packages.archive.ArchiveSummary;
+import dev.cairn.packages.archive.PackageArchive;
+import dev.cairn.packages.universe.PackageDefinition;
+import dev.cairn.packages.universe.RepositoryConfig;
+import dev.cairn.packages.universe.RepositoryRegistry;
+import dev.cairn.packages.universe.UniverseCatalog;
+import dev.cairn.packages.universe.UniverseInstallSource;
+import dev.cairn.packages.universe.UniversePackage;
+import dev.cairn.packages.universe.UriFetcher;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * The package subsystem as the controller's HTTP API and the CLI use it: repositories, search and
+ * describe, the three queued operations, Show System State, waiting for completion, and the
+ * processor (loop) the leader runs. Any controller may call the request methods; only the leader
+ * runs {@link #newProcessorLoop}.
+ */
+public final class PackageService {
+    /**
+     * @param maxUploadBytes  the size cap of a CLI Install upload
+     * @param limits          caps on archive contents (entries, uncompressed bytes)
+     * @param retry           how failed operations are retried
+     * @param assetBaseUrl    what the stored resource.json of a --with-assets install points at, e.g.
+     *                        {@code http://controller:7070}; assets are then served at
+     *                        {@code <base>/api/v1/packages/<name>/<version>/files/assets/…}
+     */
+    public record Config(long maxUploadBytes, PackageArchive.Limits limits, RetryPolicy retry, String assetBaseUrl) {
+        public static final Config DEFAULT = new Config(2L << 30, PackageArchive.Limits.DEFAULT, RetryPolicy.DEFAULT, "http://127.0.0.1:7070");
+    }
+
+    /** A Universe package described: where it comes from and its definition files, parsed. */
+    public record Description(String repository, String name, String version, long revision, String packagingVersion,
+                              JsonNode packageJson, JsonNode config, JsonNode resource, String marathonTemplate, JsonNode command) {}
+
+    private final PackageQueue queue;
+    private final PackageStorage storage;
+    private final PackageEvents events;
+    private final RepositoryRegistry registry;
+    private final UniverseCatalog catalog;
+    private final Config config;
+    private final Clock clock;
+
+    public PackageService(CoordinationStore store, PackageStorage storage, PackageEvents events, UriFetcher fetcher,
+                          Config config, Clock clock) {
+        this.queue = new PackageQueue(store);
+        this.storage = storage;
+        this.events = events;
+        this.registry = new RepositoryRegistry(store, fetcher);
+        this.catalog = new UniverseCatalog(registry);
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public PackageQueue queue() { return queue; }
+
+    public PackageStorage storage() { return storage; }
+
+    // ---- repositories -------------------------------------------------------------------------
+
+    public RepositoryConfig repoAdd(String name, String uri) {
+        registry.add(name, uri);
+        return registry.list().stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    public List<RepositoryConfig> repoList() { return registry.list(); }
+
+    public void repoRemove(String name) { registry.remove(name); }
+
+    public List<UniverseCatalog.SearchHit> search(String text) { return catalog.search(text); }
+
+    /** {@code NAME} or {@code NAME@VERSION}. */
+    public Description describe(String nameAtVersion) {
+        String[] nv = splitNameVersion(nameAtVersion);
+        PackageDefinition d = catalog.describe(nv[0], Optional.ofNullable(nv[1]));
+        UniversePackage s = d.summary();
+        return new Description(s.repository(), s.name(), s.version(), s.revision(), s.packagingVersion(),
+                json(d, "package.json"), json(d, "config.json"), json(d, "resource.json"),
+                d.text("marathon.json.mustache").orElse(null), json(d, "command.json"));
+    }
+
+    private static JsonNode json(PackageDefinition d, String file) {
+        byte[] b = d.files().get(file);
+        return b == null ? null : Json.tree(b);
+    }
+
+    // ---- operations ---------------------------------------------------------------------------
+
+    /** Universe Install of {@code NAME[@VERSION]} (newest version when none is given). */
+    public OperationTicket install(String nameAtVersion, boolean withAssets) {
+        String[] nv = splitNameVersion(nameAtVersion);
+        UniversePackage p = catalog.resolve(nv[0], Optional.ofNullable(nv[1]));
+        Coordinate c;
+        try {
+            c = new Coordinate(p.name(), p.version());
+        } catch (CairnException e) {
+            throw new CairnException(e.code(), "cannot install " + p.name() + "@" + p.version() + " from repository " + p.repository()
+                    + ": " + e.getMessage(), e.hint());
+        }
+        return enqueue(new OperationEntry(newId(), OperationType.UNIVERSE_INSTALL, PackageRef.of(c, p.repository()), null,
+                withAssets, clock.instant()));
+    }
+
+    /**
+     * CLI Install: streams the archive into a staged upload (refusing more than the size cap), checks
+     * its sha256 when the client sent one, validates the archive, and queues the operation. On any
+     * refusal nothing stays staged.
+     */
+    public OperationTicket add(InputStream archive, Optional<String> expectedSha256) {
+        StorageKey key = StagedUploads.newKey(clock.instant());
+        boolean queued = false;
+        try {
+            PutResult put = storage.put(key, archive, config.maxUploadBytes());
+            if (expectedSha256.isPresent() && !expectedSha256.get().equalsIgnoreCase(put.sha256())) {
+                throw new CairnException(ErrorCode.INVALID_INPUT, "the upload's sha256 is " + put.sha256() + ", not the expected "
+                        + expectedSha256.get(), "the file changed or was damaged in transit; upload it again");
+            }
+            ArchiveSummary summary;
+            try (InputStream in = storage.open(key)) {
+                summary = PackageArchive.inspect(in, config.limits());
+            } catch (java.io.IOException e) {
+                throw new CairnException(ErrorCode.STORAGE_ERROR, "cannot read back the staged upload: " + e.getMessage(), null, e);
+            }
+            OperationTicket t = enqueue(new OperationEntry(newId(), OperationType.CLI_INSTALL, PackageRef.of(summary.coordinate(), null),
+                    key.value(), false, clock.instant()));
+            queued = true;
+            return t;
+        } finally {
+            if (!queued) storage.delete(key);
+        }
+    }
+
+    /** Uninstall of {@code NAME@VERSION}; of a failing install, it aborts it. */
+    public OperationTicket uninstall(String coordinate) {
+        Coordinate c = Coordinate.parse(coordinate);
+        return enqueue(new OperationEntry(newId(), OperationType.UNINSTALL, PackageRef.of(c, null), null, false, clock.instant()));
+    }
+
+    private OperationTicket enqueue(OperationEntry request) {
+        Coordinate c = request.coordinate();
+        for (int attempt = 0; attempt < 5; attempt++) {
+            QueueSnapshot seen = queue.read(c);
+            Completeness storageNow = PackageFiles.completeness(storage, c);
+            switch (EnqueuePlanner.decide(request, seen, storageNow)) {
+                case EnqueuePlanner.Decision.Refuse r -> throw r.error();
+                case EnqueuePlanner.Decision.Queue q -> {
+                    if (queue.enqueue(seen, q.entry())) {
+                        PackageState now = PackageStateTable.state(Optional.of(request.operation()), seen.hasError(), storageNow);
+                        Map<String, Object> d = new LinkedHashMap<>();
+                        d.put("operation", request.operation().name());
+                        d.put("operationId", request.id());
+                        d.put("row", now.row());
+                        d.put("state", now.text());
+                        events.emit("package.queued", c.toString(), request.operation().label() + " of " + c + " queued ("
+                                + now.text() + ")", d);
+                        return new OperationTicket(request.id(), request.operation(), c.name(), c.version(), now.row(), now.text());
+                    }
+                    // lost a race for this coordinate: decide again on what won
+                }
+            }
+        }
+        throw new CairnException(ErrorCode.VERSION_CONFLICT, "the queue entry of " + c + " kept changing", "try again");
+    }
+
+    // ---- Show System State --------------------------------------------------------------------
+
+    public StateListing state() {
+        TreeSet<Coordinate> all = queue.allCoordinates();
+        all.addAll(PackageFiles.coordinatesInStorage(storage));
+        List<PackageStatus> out = new ArrayList<>();
+        for (Coordinate c : all) {
+            PackageStatus s = status(c);
+            if (s.row() != 0) out.add(s);
+        }
+        return new StateListing(out);
+    }
+
+    public PackageStatus status(Coordinate c) {
+        QueueSnapshot s = queue.read(c);
+        Completeness storageNow = PackageFiles.completeness(storage, c);
+        PackageState st = s.state(storageNow);
+        return new PackageStatus(c.name(), c.version(), st.row(), st.text(), s.operationType().map(Enum::name).orElse(null),
+                s.error().map(e -> e.value().error()).orElse(null), storageNow.name());
+    }
+
+    /** Blocks until the operation leaves the queue (or {@code timeout} passes). */
+    public Completion await(OperationTicket ticket, Duration timeout) throws InterruptedException {
+        Coordinate c = ticket.coordinate();
+        Instant deadline = Instant.now().plus(timeout);
+        long sleep = 20;
+        while (true) {
+            QueueSnapshot s = queue.read(c);
+            Optional<OperationEntry> op = s.operation().map(v -> v.value());
+            if (op.isEmpty() || !op.get().id().equals(ticket.id())) {
+                Optional<ErrorEntry> err = s.error().map(v -> v.value()).filter(e -> e.operationId().equals(ticket.id()));
+                if (err.isPresent()) return new Completion(Completion.Status.FAILED, err.get().error(), status(c));
+                if (op.isPresent()) {
+                    return new Completion(Completion.Status.FAILED, "superseded by " + op.get().operation().label() + " of " + c, status(c));
+                }
+                return new Completion(Completion.Status.SUCCEEDED, null, status(c));
+            }
+            if (Instant.now().isAfter(deadline)) {
+                return new Completion(Completion.Status.PENDING, s.error().map(e -> e.value().error()).orElse(null), status(c));
+            }
+            Thread.sleep(sleep);
+            sleep = Math.min(500, sleep * 2);
+        }
+    }
+
+    // ---- files, processing, maintenance -------------------------------------------------------
+
+    /** Streams a stored file of an installed package (e.g. a --with-assets asset). */
+    public InputStream openFile(String name, String version, String path) {
+        Coordinate c = new Coordinate(name, version);
+        PackageFiles.requireFilePath(path);
+        if (PackageFiles.completeness(storage, c) != Completeness.ALL) {
+            throw new CairnException(ErrorCode.NOT_FOUND, c + " is not installed", "see 'cairn package state'");
+        }
+        return storage.open(c.storagePrefix().child(path));
+    }
+
+    public PackageProcessor newProcessor(StepHook hook) {
+        String base = config.assetBaseUrl().replaceAll("/+$", "");
+        UniverseInstallSource universe = new UniverseInstallSource(registry, registry.fetcher(),
+                (c, path) -> base + "/api/v1/packages/" + c.name() + "/" + c.version() + "/files/" + path);
+        return new PackageProcessor(queue, storage, universe, new ArchiveInstallSource(storage, config.limits()), events,
+                config.retry(), hook);
+    }
+
+    /** The loop the leader starts on acquiring leadership and stops on losing it. */
+    public PackageProcessorLoop newProcessorLoop(Duration pollInterval, Duration maintenanceInterval) {
+        return new PackageProcessorLoop(newProcessor(StepHook.NONE), queue, storage, clock, pollInterval, maintenanceInterval);
+    }
+
+    public List<StorageKey> collectStagedUploads(Instant now) {
+        return StagedUploads.collect(storage, queue, now, StagedUploads.DEFAULT_GRACE);
+    }
+
+    private static String newId() { return UUID.randomUUID().toString(); }
+
+    private static String[] splitNameVersion(String s) {
+        if (s == null || s.isBlank()) {
+            throw new CairnException(ErrorCode.INVALID_INPUT, "a package name is required", "e.g. 'cairn package install httpbin'");
+        }
+        int at = s.indexOf('@');
+        if (at == 0 || at == s.length() - 1) {
+            throw new CairnException(ErrorCode.INVALID_INPUT, "'" + s + "' is not NAME or NAME@VERSION", "e.g. httpbin@1.0.0");
+        }
+        return at < 0 ? new String[] {s, null} : new String[] {s.substring(0, at), s.substring(at + 1)};
+    }
+
+}
