@@ -77,7 +77,11 @@ public final class SlsParser {
                 for (Object inc : incs) {
                     String name = inc instanceof Map<?, ?> m && m.size() == 1 ? String.valueOf(m.keySet().iterator().next())
                             : String.valueOf(inc);
-                    render(resolveRelative(sls, name), sls, stack);
+                    String target = resolveRelative(sls, name);
+                    if (name.startsWith(".") && loader.apply(target).isEmpty() && loader.apply(sls + name).isPresent()) {
+                        target = sls + name; // relative to a package's init.sls
+                    }
+                    render(target, sls, stack);
                 }
             }
         }

@@ -64,30 +64,29 @@ final class GitSource {
                             "use a branch, tag or commit that exists");
                 }
                 Map<String, String> files = new LinkedHashMap<>();
-                String single = null;
+                boolean single = spec.path().endsWith(".sls");
+                String dir = single ? (spec.path().contains("/") ? spec.path().substring(0, spec.path().lastIndexOf('/')) : "") : spec.path();
+                String prefix = dir.isEmpty() ? "" : dir + "/";
+                boolean found = false;
                 try (RevWalk rw = new RevWalk(repo)) {
                     RevCommit commit = rw.parseCommit(id);
                     try (TreeWalk tw = new TreeWalk(repo)) {
                         tw.addTree(commit.getTree());
                         tw.setRecursive(true);
-                        String prefix = spec.path().isEmpty() ? "" : spec.path() + "/";
                         while (tw.next()) {
                             String p = tw.getPathString();
-                            if (p.equals(spec.path()) && p.endsWith(".sls")) {
-                                single = p;
-                                String rel = p.contains("/") ? p.substring(p.lastIndexOf('/') + 1) : p;
-                                files.put(SlsTree.slsName(rel), new String(repo.open(tw.getObjectId(0)).getBytes(), StandardCharsets.UTF_8));
-                                continue;
-                            }
                             if (!p.startsWith(prefix)) continue;
+                            if (p.equals(spec.path())) found = true;
                             String name = SlsTree.slsName(p.substring(prefix.length()));
                             if (name != null) files.put(name, new String(repo.open(tw.getObjectId(0)).getBytes(), StandardCharsets.UTF_8));
                         }
                     }
                     String desc = spec.url() + "@" + commit.getName().substring(0, 12) + (spec.path().isEmpty() ? "" : ":" + spec.path());
-                    if (single != null) {
-                        String rel = single.contains("/") ? single.substring(single.lastIndexOf('/') + 1) : single;
-                        return new SlsTree(Map.copyOf(files), List.of(SlsTree.slsName(rel)), desc);
+                    if (single) {
+                        if (!found) {
+                            throw new CairnException(ErrorCode.NOT_FOUND, "no file '" + spec.path() + "' in " + desc, "check the PATH part of git+URL#REF:PATH");
+                        }
+                        return new SlsTree(Map.copyOf(files), List.of(SlsTree.slsName(spec.path().substring(prefix.length()))), desc);
                     }
                     if (files.isEmpty()) {
                         throw new CairnException(ErrorCode.NOT_FOUND, "no .sls files under '" + spec.path() + "' in " + desc,
