@@ -50,14 +50,17 @@ public final class PackageProcessorLoop implements AutoCloseable {
         thread = Thread.ofVirtual().name("cairn-package-processor").start(this::run);
     }
 
-    /** Stops after the step in progress (steps are idempotent, so stopping anywhere is safe). */
+    /**
+     * Stops taking new operations and returns within a few seconds; an operation in progress finishes
+     * its current step in the background (steps are idempotent, so a new leader redoing it is safe).
+     */
     public synchronized void stop() {
         if (!running) return;
         running = false;
         closeWatch();
         wake();
         try {
-            thread.join(Duration.ofSeconds(30));
+            thread.join(Duration.ofSeconds(2));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -79,9 +82,12 @@ public final class PackageProcessorLoop implements AutoCloseable {
         Instant lastMaintenance = Instant.MIN;
         while (running) {
             try {
-                Instant now = clock.instant();
-                processor.processQueue(now);
+                for (Coordinate c : queue.operationCoordinates()) {
+                    if (!running) break;
+                    processor.processOne(c, clock.instant());
+                }
                 if (!running) break;
+                Instant now = clock.instant();
                 if (Duration.between(lastMaintenance.equals(Instant.MIN) ? now.minus(maintenanceInterval) : lastMaintenance, now)
                         .compareTo(maintenanceInterval) >= 0) {
                     processor.repairOrphans();

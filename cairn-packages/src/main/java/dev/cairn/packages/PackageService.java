@@ -43,7 +43,8 @@ public final class PackageService {
      * @param retry           how failed operations are retried
      * @param assetBaseUrl    what the stored resource.json of a --with-assets install points at, e.g.
      *                        {@code http://controller:7070}; assets are then served at
-     *                        {@code <base>/api/v1/packages/<name>/<version>/files/assets/…}
+     *                        {@code <base>/api/v1/packages/<name>/<version>/files/<path>} with the path's
+     *                        slashes encoded as %2F (one URL segment)
      */
     public record Config(long maxUploadBytes, PackageArchive.Limits limits, RetryPolicy retry, String assetBaseUrl) {
         public static final Config DEFAULT = new Config(2L << 30, PackageArchive.Limits.DEFAULT, RetryPolicy.DEFAULT, "http://127.0.0.1:7070");
@@ -205,7 +206,12 @@ public final class PackageService {
 
     /** Blocks until the operation leaves the queue (or {@code timeout} passes). */
     public Completion await(OperationTicket ticket, Duration timeout) throws InterruptedException {
-        Coordinate c = ticket.coordinate();
+        return await(ticket.coordinate(), ticket.id(), timeout);
+    }
+
+    /** Blocks until operation {@code operationId} of {@code c} leaves the queue (or {@code timeout} passes). */
+    public Completion await(Coordinate c, String operationId, Duration timeout) throws InterruptedException {
+        OperationTicket ticket = new OperationTicket(operationId, null, c.name(), c.version(), -1, null);
         Instant deadline = Instant.now().plus(timeout);
         long sleep = 20;
         while (true) {
@@ -242,7 +248,7 @@ public final class PackageService {
     public PackageProcessor newProcessor(StepHook hook) {
         String base = config.assetBaseUrl().replaceAll("/+$", "");
         UniverseInstallSource universe = new UniverseInstallSource(registry, registry.fetcher(),
-                (c, path) -> base + "/api/v1/packages/" + c.name() + "/" + c.version() + "/files/" + path);
+                (c, path) -> base + "/api/v1/packages/" + c.name() + "/" + c.version() + "/files/" + path.replace("/", "%2F"));
         return new PackageProcessor(queue, storage, universe, new ArchiveInstallSource(storage, config.limits()), events,
                 config.retry(), hook);
     }
