@@ -70,6 +70,47 @@ public final class PackageProcessor {
         return new Report(out);
     }
 
+    /**
+     * Processes every due operation once, up to {@code parallelism} coordinates at a time (each on a
+     * virtual thread; operations of different coordinates are independent, and one coordinate is
+     * never worked on twice at once). Starts no new operation once {@code keepGoing} says stop. An
+     * {@link Error} or unexpected exception of any task is rethrown after the others finished.
+     */
+    public Report processQueue(Instant now, int parallelism, java.util.function.BooleanSupplier keepGoing) {
+        List<Coordinate> todo = queue.operationCoordinates();
+        Map<Coordinate, Outcome> out = new java.util.concurrent.ConcurrentHashMap<>();
+        List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+        java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(Math.max(1, parallelism));
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Coordinate c : todo) {
+                if (!keepGoing.getAsBoolean()) break;
+                slots.acquireUninterruptibly();
+                futures.add(pool.submit(() -> {
+                    try {
+                        if (keepGoing.getAsBoolean()) out.put(c, processOne(c, now));
+                    } finally {
+                        slots.release();
+                    }
+                }));
+            }
+        }
+        for (var f : futures) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof Error err) throw err;
+                if (e.getCause() instanceof RuntimeException re) throw re;
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        Map<Coordinate, Outcome> ordered = new LinkedHashMap<>();
+        for (Coordinate c : todo) if (out.containsKey(c)) ordered.put(c, out.get(c));
+        return new Report(ordered);
+    }
+
     /** Processes the operation queued for {@code c}, if any and if due. */
     public Outcome processOne(Coordinate c, Instant now) {
         QueueSnapshot seen = queue.read(c);

@@ -13,7 +13,8 @@ import java.util.logging.Logger;
 /**
  * Runs a {@link PackageProcessor} on one thread while this controller is the leader: the controller
  * calls {@link #start()} when it acquires leadership and {@link #stop()} when it loses it (or the
- * store connection is SUSPENDED/LOST). The loop wakes on every change below the operation queue
+ * store connection is SUSPENDED/LOST). Up to {@code parallelism} coordinates are processed at once
+ * (ZooKeeper and the filesystem both commit concurrent writes in groups). The loop wakes on every change below the operation queue
  * and at least every {@code pollInterval} (for retries whose backoff ran out); every
  * {@code maintenanceInterval} it also repairs orphaned files (row 8) and collects staged uploads.
  */
@@ -26,6 +27,7 @@ public final class PackageProcessorLoop implements AutoCloseable {
     private final Clock clock;
     private final Duration pollInterval;
     private final Duration maintenanceInterval;
+    private final int parallelism;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private boolean dirty = true;
@@ -34,7 +36,8 @@ public final class PackageProcessorLoop implements AutoCloseable {
     private AutoCloseable watch;
 
     public PackageProcessorLoop(PackageProcessor processor, PackageQueue queue, PackageStorage storage, Clock clock,
-                                Duration pollInterval, Duration maintenanceInterval) {
+                                Duration pollInterval, Duration maintenanceInterval, int parallelism) {
+        this.parallelism = parallelism;
         this.processor = processor;
         this.queue = queue;
         this.storage = storage;
@@ -82,10 +85,7 @@ public final class PackageProcessorLoop implements AutoCloseable {
         Instant lastMaintenance = Instant.MIN;
         while (running) {
             try {
-                for (Coordinate c : queue.operationCoordinates()) {
-                    if (!running) break;
-                    processor.processOne(c, clock.instant());
-                }
+                processor.processQueue(clock.instant(), parallelism, () -> running);
                 if (!running) break;
                 Instant now = clock.instant();
                 if (Duration.between(lastMaintenance.equals(Instant.MIN) ? now.minus(maintenanceInterval) : lastMaintenance, now)

@@ -45,9 +45,14 @@ public final class PackageService {
      *                        {@code http://controller:7070}; assets are then served at
      *                        {@code <base>/api/v1/packages/<name>/<version>/files/<path>} with the path's
      *                        slashes encoded as %2F (one URL segment)
+     * @param parallelism     how many coordinates the processor loop works on at once
      */
-    public record Config(long maxUploadBytes, PackageArchive.Limits limits, RetryPolicy retry, String assetBaseUrl) {
-        public static final Config DEFAULT = new Config(2L << 30, PackageArchive.Limits.DEFAULT, RetryPolicy.DEFAULT, "http://127.0.0.1:7070");
+    public record Config(long maxUploadBytes, PackageArchive.Limits limits, RetryPolicy retry, String assetBaseUrl, int parallelism) {
+        public static final Config DEFAULT = new Config(2L << 30, PackageArchive.Limits.DEFAULT, RetryPolicy.DEFAULT, "http://127.0.0.1:7070", 16);
+
+        public Config(long maxUploadBytes, PackageArchive.Limits limits, RetryPolicy retry, String assetBaseUrl) {
+            this(maxUploadBytes, limits, retry, assetBaseUrl, 16);
+        }
     }
 
     /** A Universe package described: where it comes from and its definition files, parsed. */
@@ -255,7 +260,8 @@ public final class PackageService {
 
     /** The loop the leader starts on acquiring leadership and stops on losing it. */
     public PackageProcessorLoop newProcessorLoop(Duration pollInterval, Duration maintenanceInterval) {
-        return new PackageProcessorLoop(newProcessor(StepHook.NONE), queue, storage, clock, pollInterval, maintenanceInterval);
+        return new PackageProcessorLoop(newProcessor(StepHook.NONE), queue, storage, clock, pollInterval, maintenanceInterval,
+                config.parallelism());
     }
 
     public List<StorageKey> collectStagedUploads(Instant now) {

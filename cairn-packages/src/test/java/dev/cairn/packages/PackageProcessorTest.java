@@ -190,6 +190,29 @@ class PackageProcessorTest {
     }
 
     @Test
+    void parallelProcessingOfManyCoordinates() {
+        for (int i = 0; i < 40; i++) {
+            w.source.with("p" + i, "package.yaml", "name: p" + i + "\n", "data", "x".repeat(i));
+            w.enqueue(op(CLI_INSTALL, "p" + i, "1", "op" + i));
+        }
+        assertTrue(p.processQueue(T0, 8, () -> false).outcomes().isEmpty(), "told to stop: starts nothing");
+        PackageProcessor.Report r = p.processQueue(T0, 8, () -> true);
+        assertEquals(40, r.count(PackageProcessor.Outcome.INSTALLED));
+        for (int i = 0; i < 40; i++) assertEquals(16, w.state(new Coordinate("p" + i, "1")).row());
+        assertTrue(w.queue.operationCoordinates().isEmpty());
+    }
+
+    @Test
+    void aCrashInAParallelTaskPropagates() {
+        w.enqueue(op(CLI_INSTALL, "hello", "1.0.0", "a"));
+        PackageProcessor crashing = w.processor((c, step) -> {
+            throw new AssertionError("killed at " + step);
+        });
+        AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> crashing.processQueue(T0, 4, () -> true));
+        assertEquals("killed at write package.yaml", e.getMessage());
+    }
+
+    @Test
     void retryPolicyBackoff() {
         RetryPolicy r = TestSupport.RETRY;
         assertEquals(T0.plusSeconds(10), r.nextAttempt(1, T0));

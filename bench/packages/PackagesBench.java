@@ -1,0 +1,196 @@
+import dev.cairn.core.storage.PackageStorage;
+import dev.cairn.core.store.CoordinationStore;
+import dev.cairn.packages.Completion;
+import dev.cairn.packages.OperationTicket;
+import dev.cairn.packages.PackageEvents;
+import dev.cairn.packages.PackageProcessor;
+import dev.cairn.packages.PackageProcessorLoop;
+import dev.cairn.packages.PackageService;
+import dev.cairn.packages.RetryPolicy;
+import dev.cairn.packages.StepHook;
+import dev.cairn.packages.archive.PackageArchive;
+import dev.cairn.packages.archive.PackageBuilder;
+import dev.cairn.packages.universe.UriFetcher;
+import dev.cairn.storage.FsPackageStorage;
+import dev.cairn.storezk.EmbeddedZooKeeper;
+import dev.cairn.storezk.ZkCoordinationStore;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+
+/**
+ * Package benchmark (issue 3). Run with bench/packages/run.sh. Part 1: CLI Install of a large
+ * package into filesystem storage (stream to a staged upload, validate, queue, process until
+ * installed), against `cp` of the same archive in the same run, and the JVM's peak heap. Part 2:
+ * N small CLI Installs queued at once on the embedded ZooKeeper, then processed: operations/second.
+ * Never fails on a timing; prints what it measured.
+ */
+public class PackagesBench {
+    public static void main(String[] args) throws Exception {
+        long sizeMiB = args.length > 0 ? Long.parseLong(args[0]) : 1024;
+        int small = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        Path work = Path.of(args.length > 2 ? args[2] : "/tmp/cairn-bench-packages");
+        deleteTree(work);
+        Files.createDirectories(work);
+        System.out.printf("cairn package bench: %d MiB package, %d small installs, work dir %s, %d cpus, java %s, -Xmx %d MiB%n",
+                sizeMiB, small, work, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                Runtime.getRuntime().maxMemory() >> 20);
+
+        try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(work.resolve("zk"), 0);
+             ZkCoordinationStore store = ZkCoordinationStore.connect(zk.connectString())) {
+            largeInstall(work, sizeMiB, store);
+            smallInstalls(work, small, store);
+        }
+        deleteTree(work);
+    }
+
+    static void largeInstall(Path work, long sizeMiB, CoordinationStore store) throws Exception {
+        Path src = Files.createDirectories(work.resolve("big"));
+        Files.writeString(src.resolve("package.yaml"), "name: big\nversion: 1.0.0\ndescription: a large package for the benchmark\n");
+        writeIncompressible(src.resolve("data.bin"), sizeMiB << 20);
+        Path archive = work.resolve("big-1.0.0.tar.gz");
+        long tb = System.nanoTime();
+        PackageBuilder.build(src, archive);
+        System.out.printf("built %s: %d bytes in %.1f s (not part of the measurement)%n", archive.getFileName(), Files.size(archive),
+                (System.nanoTime() - tb) / 1e9);
+        deleteTree(src);
+
+        double cp1 = cp(archive, work.resolve("cp-copy"));
+        PackageStorage storage = new FsPackageStorage(work.resolve("storage"));
+        PackageService service = new PackageService(store, storage, PackageEvents.NONE, UriFetcher.DEFAULT,
+                new PackageService.Config(4L << 30, PackageArchive.Limits.DEFAULT, RetryPolicy.DEFAULT, "http://127.0.0.1:7070"),
+                Clock.systemUTC());
+        try (PackageProcessorLoop loop = service.newProcessorLoop(Duration.ofMillis(200), Duration.ofHours(1))) {
+            loop.start();
+            System.gc();
+            long base = heapUsed();
+            resetPeaks();
+            long t0 = System.nanoTime();
+            OperationTicket t;
+            try (InputStream in = Files.newInputStream(archive)) {
+                t = service.add(in, Optional.empty());
+            }
+            long t1 = System.nanoTime();
+            Completion c = service.await(t, Duration.ofHours(1));
+            long t2 = System.nanoTime();
+            long peak = heapPeak();
+            double install = (t2 - t0) / 1e9;
+            double cp2 = cp(archive, work.resolve("cp-copy"));
+            double cpMean = (cp1 + cp2) / 2;
+            System.out.printf("CLI install: %s (row %d) in %.2f s (upload+validate+queue %.2f s, processing %.2f s)%n",
+                    c.status(), c.state().row(), install, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+            System.out.printf("cp of the same archive: %.2f s before, %.2f s after; ratio install/cp = %.2f%n", cp1, cp2, install / cpMean);
+            System.out.printf("heap: %d MiB used before, peak %d MiB during the install (growth %d MiB)%n",
+                    base >> 20, peak >> 20, Math.max(0, peak - base) >> 20);
+        }
+        Files.deleteIfExists(archive);
+    }
+
+    static void smallInstalls(Path work, int n, CoordinationStore store) throws Exception {
+        PackageStorage storage = new FsPackageStorage(work.resolve("storage-small"));
+        PackageService service = new PackageService(store, storage, PackageEvents.NONE, UriFetcher.DEFAULT,
+                PackageService.Config.DEFAULT, Clock.systemUTC());
+        List<byte[]> archives = new ArrayList<>();
+        for (int i = 0; i < n; i++) archives.add(smallArchive("p" + i));
+        // "queued at once": every request is its own virtual thread (as many concurrent API calls would be)
+        long t0 = System.nanoTime();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<OperationTicket>> fs = new ArrayList<>();
+            for (byte[] a : archives) fs.add(pool.submit(() -> service.add(new ByteArrayInputStream(a), Optional.empty())));
+            for (var f : fs) f.get();
+        }
+        long t1 = System.nanoTime();
+        PackageProcessor p = service.newProcessor(StepHook.NONE);
+        int done = 0;
+        while (!service.queue().operationCoordinates().isEmpty()) {
+            done += p.processQueue(Instant.now(), PackageService.Config.DEFAULT.parallelism(), () -> true)
+                    .count(PackageProcessor.Outcome.INSTALLED);
+        }
+        long t2 = System.nanoTime();
+        long installed = service.state().packages().stream().filter(s -> s.row() == 16).count();
+        System.out.printf("%d small CLI installs: queued in %.2f s (%.0f/s), processed in %.2f s (%.0f/s), end to end %.0f ops/s; %d installed%n",
+                n, (t1 - t0) / 1e9, n / ((t1 - t0) / 1e9), (t2 - t1) / 1e9, done / ((t2 - t1) / 1e9), n / ((t2 - t0) / 1e9), installed);
+    }
+
+    static byte[] smallArchive(String name) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
+            for (String[] f : new String[][] {{"package.yaml", "name: " + name + "\nversion: 1.0.0\ndescription: small\n"},
+                    {"bin/run.sh", "#!/bin/sh\necho " + name + "\n"}}) {
+                byte[] d = f[1].getBytes();
+                TarArchiveEntry e = new TarArchiveEntry(f[0]);
+                e.setSize(d.length);
+                tar.putArchiveEntry(e);
+                tar.write(d);
+                tar.closeArchiveEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    static double cp(Path from, Path to) throws Exception {
+        Files.deleteIfExists(to);
+        long t0 = System.nanoTime();
+        int rc = new ProcessBuilder("cp", from.toString(), to.toString()).inheritIO().start().waitFor();
+        new ProcessBuilder("sync").start().waitFor();
+        double s = (System.nanoTime() - t0) / 1e9;
+        if (rc != 0) throw new IllegalStateException("cp failed");
+        Files.delete(to);
+        return s;
+    }
+
+    static void writeIncompressible(Path p, long bytes) throws Exception {
+        SplittableRandom r = new SplittableRandom(42);
+        byte[] buf = new byte[1 << 20];
+        try (OutputStream o = Files.newOutputStream(p)) {
+            for (long left = bytes; left > 0; left -= buf.length) {
+                for (int i = 0; i < buf.length; i += 8) {
+                    long v = r.nextLong();
+                    for (int k = 0; k < 8; k++) buf[i + k] = (byte) (v >>> (8 * k));
+                }
+                o.write(buf, 0, (int) Math.min(buf.length, left));
+            }
+        }
+    }
+
+    static long heapUsed() {
+        long s = 0;
+        for (MemoryPoolMXBean m : ManagementFactory.getMemoryPoolMXBeans()) if (m.getType() == MemoryType.HEAP) s += m.getUsage().getUsed();
+        return s;
+    }
+
+    static void resetPeaks() {
+        for (MemoryPoolMXBean m : ManagementFactory.getMemoryPoolMXBeans()) m.resetPeakUsage();
+    }
+
+    static long heapPeak() {
+        long s = 0;
+        for (MemoryPoolMXBean m : ManagementFactory.getMemoryPoolMXBeans()) if (m.getType() == MemoryType.HEAP) s += m.getPeakUsage().getUsed();
+        return s;
+    }
+
+    static void deleteTree(Path d) throws Exception {
+        if (!Files.exists(d)) return;
+        try (Stream<Path> s = Files.walk(d)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+}
