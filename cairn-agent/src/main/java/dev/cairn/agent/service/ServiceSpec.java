@@ -1,0 +1,21 @@
+package dev.cairn.agent.service;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What to run for one service of one deployment, as the controller sends it with
+ * {@code service.start}: the command (argv, no shell), extra environment, the monitor, and the
+ * hash of the definition (a changed definition means a restart).
+ */
+public record ServiceSpec(String deployment, String service, String hash, List<String> command, Map<String, String> env,
+                          MonitorSpec monitor, long stopTimeoutMs) {
+    public ServiceSpec {
+        command = command == null ? List.of() : List.copyOf(command);
+        env = env == null ? Map.of() : Map.copyOf(env);
+        monitor = monitor == null ? MonitorSpec.PROCESS : monitor;
+        stopTimeoutMs = stopTimeoutMs <= 0 ? 5_000 : stopTimeoutMs;
+    }
+
+    public String key() { return deployment + "/" + service; }
+}

@@ -1,0 +1,107 @@
+package dev.cairn.agent.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServiceSupervisorTest {
+    @TempDir
+    Path tmp;
+
+    private ServiceSupervisor sup;
+
+    @AfterEach
+    void stop() {
+        if (sup != null) {
+            sup.stopAll();
+            sup.close();
+        }
+    }
+
+    static ServiceSpec spec(String svc, String script, MonitorSpec m) {
+        return new ServiceSpec("web", svc, "h1", List.of("/bin/sh", "-c", script), Map.of("GREETING", "hi"), m, 2_000);
+    }
+
+    static void await(BooleanSupplier c, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (!c.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void runsInItsOwnProcessGroupLogsOutputAndStopKillsTheWholeGroup() throws Exception {
+        sup = new ServiceSupervisor(tmp, null);
+        // the service starts a grandchild; stopping must kill both
+        ServiceReport r = sup.start(spec("hello", "echo $GREETING; sleep 1000 & echo child $!; wait", MonitorSpec.PROCESS));
+        assertEquals("running", r.state());
+        long pid = r.pid();
+        assertEquals(pid, ProcessGroups.pgid(pid).orElseThrow(), "the service leads its own process group");
+        Path log = LogFiles.current(sup.serviceDir("web", "hello"));
+        await(() -> {
+            try {
+                return Files.readString(log).contains("child ");
+            } catch (Exception e) {
+                return false;
+            }
+        }, "output in the log file");
+        String out = Files.readString(log);
+        assertTrue(out.startsWith("hi"), out);
+        long child = Long.parseLong(out.substring(out.indexOf("child ") + 6).trim());
+        assertTrue(ProcessGroups.alive(child));
+        assertTrue(Files.exists(sup.serviceDir("web", "hello").resolve(ServiceSupervisor.PID_FILE)));
+
+        assertEquals("stopped", sup.stop("web", "hello").state());
+        await(() -> !ProcessGroups.alive(pid) && !ProcessGroups.alive(child), "the whole group to be gone");
+        assertFalse(Files.exists(sup.serviceDir("web", "hello").resolve(ServiceSupervisor.PID_FILE)));
+    }
+
+    @Test
+    void aFailedMonitorKillsTheServiceAndCountsTheFailure() throws Exception {
+        sup = new ServiceSupervisor(tmp, null);
+        Path flag = tmp.resolve("healthy");
+        Files.writeString(flag, "yes");
+        MonitorSpec m = new MonitorSpec("command", 100, 1_000, List.of("test", "-f", flag.toString()), null, null, 0);
+        ServiceReport r = sup.start(spec("checked", "exec sleep 1000", m));
+        Thread.sleep(300);
+        assertEquals("running", sup.reports().get(0).state(), "healthy while the check passes");
+        Files.delete(flag);
+        await(() -> sup.reports().get(0).state().equals("failed"), "the monitor to fail the service");
+        assertEquals(1, sup.reports().get(0).failCount());
+        await(() -> !ProcessGroups.alive(r.pid()), "the failed service to be killed");
+
+        // a process that exits on its own is a failure too, and starting again keeps the count
+        sup.start(spec("checked", "exec sleep 1000", MonitorSpec.PROCESS));
+        long pid2 = sup.reports().get(0).pid();
+        ProcessGroups.signal(pid2, "KILL");
+        await(() -> sup.reports().get(0).failCount() == 2, "the exit to count as a second failure");
+    }
+
+    @Test
+    void aNewSupervisorFindsServicesLeftByAnEarlierRun() throws Exception {
+        ServiceSupervisor first = new ServiceSupervisor(tmp, null);
+        long pid = first.start(spec("left", "exec sleep 1000", MonitorSpec.PROCESS)).pid();
+        first.close(); // the agent goes away; the service keeps running
+        assertTrue(ProcessGroups.alive(pid));
+
+        sup = new ServiceSupervisor(tmp, null);
+        List<ServiceReport> found = sup.recoverLeftovers();
+        assertEquals(1, found.size());
+        assertEquals(pid, found.get(0).pid());
+        assertTrue(found.get(0).adopted());
+        // starting the same definition again does not start a second copy
+        assertEquals(pid, sup.start(spec("left", "exec sleep 1000", MonitorSpec.PROCESS)).pid());
+        ProcessGroups.signal(pid, "KILL");
+        await(() -> sup.reports().get(0).state().equals("failed"), "an adopted service's death to be noticed");
+    }
+}
