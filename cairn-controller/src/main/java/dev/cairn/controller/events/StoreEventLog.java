@@ -9,7 +9,6 @@ import dev.cairn.core.events.EventFilter;
 import dev.cairn.core.events.EventLog;
 import dev.cairn.core.events.EventPage;
 import dev.cairn.core.store.CoordinationStore;
-import dev.cairn.core.store.StoreEvent;
 import dev.cairn.core.store.StoreOp;
 import dev.cairn.core.store.StorePath;
 import dev.cairn.core.store.TxResult;
@@ -22,6 +21,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,45 +30,65 @@ import org.slf4j.LoggerFactory;
  * The event log in the coordination store ({@link EventCodec} gives the layout).
  *
  * <p>Reads always list {@code /events} in the store and take each event's body from a local cache
- * (filled by a store watch, falling back to a read). The listing is the truth: a store shows every
- * client a prefix of its committed writes, so once seq N is listed every lower seq that will ever
- * exist is listed too, and a reader continuing from its cursor cannot miss an event even though
- * the watch may report creations out of order. The watch, and {@link #committed}, only wake
- * waiting readers early; without them readers still re-read on every wait timeout.
+ * (events never change once written), reading the store on a miss. The listing is the truth: a
+ * store shows every client a prefix of its committed writes, so once seq N is listed every lower
+ * seq that will ever exist is listed too, and a reader continuing from its cursor cannot miss an
+ * event or see one twice.
+ *
+ * <p>Waiting readers ({@link #poll}, streams, subscribers) are woken at once by appends made
+ * through this instance ({@link #appendAll}, {@link #transact}, {@link #committed}); appends made
+ * elsewhere (another controller, a transaction whose writer did not call {@link #committed}) are
+ * noticed by one shared poller that lists {@code /events} every {@code pollInterval} while anyone
+ * waits. Either way the woken reader re-reads the store from its cursor. (A store watch would do
+ * the same job, but the ZooKeeper adapter's recursive cache re-lists the whole directory on every
+ * child change, which costs far more than polling a flat log of thousands of entries.)
  */
 public final class StoreEventLog implements EventLog {
     private static final Logger LOG = LoggerFactory.getLogger(StoreEventLog.class);
     private static final int DELETE_BATCH = 100;
+    public static final Duration DEFAULT_POLL = Duration.ofMillis(500);
 
     private final CoordinationStore store;
     private final Clock clock;
     private final ConcurrentSkipListMap<Long, Event> cache = new ConcurrentSkipListMap<>();
     private final ChangeSignal signal = new ChangeSignal();
-    private final AutoCloseable watch;
+    private final AtomicInteger waiters = new AtomicInteger();
+    private final Duration pollInterval;
+    private final Thread poller;
 
     public StoreEventLog(CoordinationStore store, Clock clock) {
-        this.store = store;
-        this.clock = clock;
-        // a persistent parent: a ZooKeeper container would vanish when empty and restart the counter
-        store.createIfAbsent(EventCodec.EVENTS, new byte[0]);
-        AutoCloseable w;
-        try {
-            w = store.watch(EventCodec.EVENTS, this::onStoreEvent);
-        } catch (CairnException e) {
-            LOG.warn("cannot watch {}: event readers fall back to re-reading on their timeouts ({})", EventCodec.EVENTS, e.getMessage());
-            w = () -> {};
-        }
-        this.watch = w;
+        this(store, clock, DEFAULT_POLL);
     }
 
-    private void onStoreEvent(StoreEvent e) {
-        if (!e.path().parent().equals(EventCodec.EVENTS)) return;
-        switch (e.type()) {
-            case CREATED, UPDATED -> EventCodec.decode(e.path(), e.data()).ifPresent(ev -> {
-                cache.put(ev.seq(), ev);
-                signal.signal();
-            });
-            case DELETED -> EventCodec.seqOf(e.path().name()).ifPresent(cache::remove);
+    public StoreEventLog(CoordinationStore store, Clock clock, Duration pollInterval) {
+        this.store = store;
+        this.clock = clock;
+        this.pollInterval = pollInterval;
+        // a persistent parent: a ZooKeeper container would vanish when empty and restart the counter
+        store.createIfAbsent(EventCodec.EVENTS, new byte[0]);
+        this.poller = Thread.ofVirtual().name("event-log-poller").start(this::pollHead);
+    }
+
+    /** While anyone waits, notices events appended elsewhere and wakes the waiters. */
+    private void pollHead() {
+        long lastHead = -1;
+        while (!signal.closed()) {
+            try {
+                Thread.sleep(pollInterval);
+                if (waiters.get() == 0) {
+                    lastHead = -1;
+                    continue;
+                }
+                long head = headSeq();
+                if (head != lastHead) {
+                    lastHead = head;
+                    signal.signal();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (CairnException e) {
+                LOG.debug("event log poll failed: {}", e.getMessage());
+            }
         }
     }
 
@@ -98,7 +118,14 @@ public final class StoreEventLog implements EventLog {
         List<StoreOp> all = new ArrayList<>(ops);
         Instant now = clock.instant();
         for (EventDraft d : drafts) all.add(EventCodec.appendOp(d, now));
-        TxResult r = store.transact(all);
+        TxResult r;
+        if (all.size() == 1 && all.get(0) instanceof StoreOp.CreateSequential one) {
+            // one event alone: a plain sequential create is the same single write, in one round trip
+            StorePath created = store.createSequential(one.path(), one.name(), one.data());
+            r = new TxResult.Committed(List.of(0L), List.of(created));
+        } else {
+            r = store.transact(all);
+        }
         return new Tx(r, committed(all, r));
     }
 
@@ -185,7 +212,12 @@ public final class StoreEventLog implements EventLog {
             long left = deadline - System.nanoTime();
             if (signal.closed()) throw closedError();
             if (!page.events().isEmpty() || left <= 0) return new EventPage(page.events(), cursor);
-            signal.await(seen, left);
+            waiters.incrementAndGet();
+            try {
+                signal.await(seen, left);
+            } finally {
+                waiters.decrementAndGet();
+            }
             if (Thread.interrupted()) throw new InterruptedException();
         }
     }
@@ -273,10 +305,6 @@ public final class StoreEventLog implements EventLog {
     @Override
     public void close() {
         signal.close();
-        try {
-            watch.close();
-        } catch (Exception e) {
-            LOG.debug("closing the event watch failed", e);
-        }
+        poller.interrupt();
     }
 }
