@@ -128,31 +128,72 @@ public final class PackageService {
     }
 
     /**
-     * CLI Install: streams the archive into a staged upload (refusing more than the size cap), checks
-     * its sha256 when the client sent one, validates the archive, and queues the operation. On any
-     * refusal nothing stays staged.
+     * CLI Install: streams the archive once — validating it while it is written to a staged upload
+     * (refusing more than the size cap) — checks its sha256 when the client sent one, and queues
+     * the operation. On any refusal nothing stays staged.
      */
     public OperationTicket add(InputStream archive, Optional<String> expectedSha256) {
         StorageKey key = StagedUploads.newKey(clock.instant());
         boolean queued = false;
         try {
-            PutResult put = storage.put(key, archive, config.maxUploadBytes());
-            if (expectedSha256.isPresent() && !expectedSha256.get().equalsIgnoreCase(put.sha256())) {
-                throw new CairnException(ErrorCode.INVALID_INPUT, "the upload's sha256 is " + put.sha256() + ", not the expected "
+            Staged staged = stage(key, archive);
+            if (expectedSha256.isPresent() && !expectedSha256.get().equalsIgnoreCase(staged.put().sha256())) {
+                throw new CairnException(ErrorCode.INVALID_INPUT, "the upload's sha256 is " + staged.put().sha256() + ", not the expected "
                         + expectedSha256.get(), "the file changed or was damaged in transit; upload it again");
             }
-            ArchiveSummary summary;
-            try (InputStream in = storage.open(key)) {
-                summary = PackageArchive.inspect(in, config.limits());
-            } catch (java.io.IOException e) {
-                throw new CairnException(ErrorCode.STORAGE_ERROR, "cannot read back the staged upload: " + e.getMessage(), null, e);
-            }
-            OperationTicket t = enqueue(new OperationEntry(newId(), OperationType.CLI_INSTALL, PackageRef.of(summary.coordinate(), null),
-                    key.value(), false, clock.instant()));
+            OperationTicket t = enqueue(new OperationEntry(newId(), OperationType.CLI_INSTALL,
+                    PackageRef.of(staged.summary().coordinate(), null), key.value(), false, clock.instant()));
             queued = true;
             return t;
         } finally {
             if (!queued) storage.delete(key);
+        }
+    }
+
+    private record Staged(PutResult put, ArchiveSummary summary) {}
+
+    /** One read of the upload: the validator reads it, and a tee feeds the storage write on another thread. */
+    private Staged stage(StorageKey key, InputStream archive) {
+        UploadPipe pipe = new UploadPipe(16);
+        java.util.concurrent.CompletableFuture<PutResult> put = new java.util.concurrent.CompletableFuture<>();
+        Thread writer = Thread.ofVirtual().name("cairn-upload-" + key.name()).start(() -> {
+            try (InputStream in = pipe.source()) {
+                put.complete(storage.put(key, in));
+            } catch (Throwable t) {
+                put.completeExceptionally(t); // first, so the validator sees why the pipe broke
+                pipe.readerFailed();
+            }
+        });
+        try {
+            InputStream limited = new dev.cairn.core.storage.LimitedInputStream(archive, config.maxUploadBytes(), "package upload");
+            TeeInputStream tee = new TeeInputStream(limited, pipe.sink());
+            ArchiveSummary summary = PackageArchive.inspect(tee, config.limits());
+            tee.transferTo(java.io.OutputStream.nullOutputStream()); // whatever follows the archive's end
+            pipe.sink().close();
+            try {
+                return new Staged(put.join(), summary);
+            } catch (java.util.concurrent.CompletionException ce) {
+                if (ce.getCause() instanceof RuntimeException re) throw re;
+                throw new CairnException(ErrorCode.STORAGE_ERROR, "cannot stage the upload: " + ce.getCause(), null, ce.getCause());
+            }
+        } catch (RuntimeException | java.io.IOException e) {
+            boolean storageFailedFirst = put.isCompletedExceptionally();
+            pipe.abort();
+            try {
+                writer.join();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+            // a storage failure explains the broken pipe the validator saw
+            if (storageFailedFirst && !(e instanceof CairnException ce && ce.code() == ErrorCode.TOO_LARGE)) {
+                Throwable cause = put.handle((r, t) -> t).join();
+                if (cause instanceof java.util.concurrent.CompletionException ce2) cause = ce2.getCause();
+                if (cause instanceof CairnException storageError && storageError.code() == ErrorCode.STORAGE_ERROR) throw storageError;
+            }
+            if (e instanceof java.io.IOException io) {
+                throw new CairnException(ErrorCode.INVALID_INPUT, "cannot read the upload: " + io.getMessage(), null, io);
+            }
+            throw (RuntimeException) e;
         }
     }
 

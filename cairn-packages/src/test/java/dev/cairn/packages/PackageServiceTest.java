@@ -122,7 +122,8 @@ class PackageServiceTest {
         assertEquals(ErrorCode.INVALID_INPUT, assertThrows(CairnException.class,
                 () -> service.add(new ByteArrayInputStream("not an archive".getBytes()), Optional.empty())).code());
         assertEquals(ErrorCode.TOO_LARGE, assertThrows(CairnException.class,
-                () -> service.add(new ByteArrayInputStream(new byte[(1 << 20) + 1]), Optional.empty())).code());
+                () -> service.add(new ByteArrayInputStream(dev.cairn.packages.archive.PackageArchiveTestAccess.largeArchive((1 << 20) + 10)),
+                        Optional.empty())).code());
         CairnException sha = assertThrows(CairnException.class,
                 () -> service.add(new ByteArrayInputStream(manifestArchive("hello", "1")), Optional.of("0".repeat(64))));
         assertTrue(sha.getMessage().startsWith("the upload's sha256 is"), sha.getMessage());

@@ -7,6 +7,18 @@ import java.io.UncheckedIOException;
 public final class PackageArchiveTestAccess {
     private PackageArchiveTestAccess() {}
 
+    /** A valid package whose archive is larger than {@code bytes} (its data is incompressible). */
+    public static byte[] largeArchive(int bytes) {
+        byte[] data = new byte[bytes];
+        new java.util.Random(7).nextBytes(data);
+        try {
+            return Archives.tarGz(Archives.E.file("package.yaml", "name: large\nversion: '1'\ndescription: test\n"),
+                    Archives.E.file("data.bin", new String(data, java.nio.charset.StandardCharsets.ISO_8859_1)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static byte[] manifestArchive(String name, String version) {
         try {
             return Archives.tarGz(Archives.E.file("package.yaml", "name: " + name + "\nversion: '" + version + "'\ndescription: test\n"),
