@@ -2,9 +2,17 @@ package dev.cairn.cli;
 
 import dev.cairn.controller.Controller;
 import dev.cairn.controller.ControllerConfig;
+import dev.cairn.controller.packages.PackageProcessing;
+import dev.cairn.controller.packages.PackagesApi;
+import dev.cairn.core.storage.PackageStorage;
 import dev.cairn.core.store.CoordinationStore;
+import dev.cairn.packages.PackageEvents;
+import dev.cairn.packages.PackageService;
+import dev.cairn.packages.universe.UriFetcher;
+import dev.cairn.storage.PackageStorages;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * Wires a controller with every subsystem's routes and leader services. The one place that knows
@@ -13,11 +21,35 @@ import java.time.Clock;
 public final class ClusterAssembly {
     private ClusterAssembly() {}
 
-    /** Where a controller keeps what is not in the coordination store. */
-    public record Paths(Path dataDir) {}
+    /**
+     * Where a controller keeps what is not in the coordination store.
+     *
+     * @param dataDir    local data directory
+     * @param storageUri package storage: {@code file:///PATH} or {@code s3://BUCKET?endpoint=URL…};
+     *                   null for {@code <dataDir>/storage}
+     */
+    public record Paths(Path dataDir, String storageUri) {
+        public Paths(Path dataDir) {
+            this(dataDir, null);
+        }
+
+        String storage() {
+            return storageUri != null ? storageUri : dataDir.resolve("storage").toAbsolutePath().toUri().toString();
+        }
+    }
 
     public static Controller controller(ControllerConfig config, CoordinationStore store, Paths paths) {
-        Controller c = new Controller(config, store, Clock.systemUTC());
+        Clock clock = Clock.systemUTC();
+        Controller c = new Controller(config, store, clock);
+        PackageStorage storage = PackageStorages.open(paths.storage());
+        PackageEvents packageEvents = PackageEvents.NONE;
+        String base = "http://" + config.host() + ":" + config.port();
+        PackageService packages = new PackageService(store, storage, packageEvents, UriFetcher.DEFAULT,
+                new PackageService.Config(PackageService.Config.DEFAULT.maxUploadBytes(), PackageService.Config.DEFAULT.limits(),
+                        PackageService.Config.DEFAULT.retry(), base, PackageService.Config.DEFAULT.parallelism()), clock);
+        PackageProcessing processing = new PackageProcessing(packages, Duration.ofMillis(500), Duration.ofMinutes(1));
+        c.addLeaderService(processing);
+        PackagesApi.register(c.router(), packages, processing::wake);
         return c;
     }
 }

@@ -33,6 +33,11 @@ public final class ControllerCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = ".cairn-controller", description = "Local data directory (default: ${DEFAULT-VALUE}).")
     Path data;
 
+    @Option(names = "--storage", paramLabel = "URI", description = {"Package storage: file:///PATH (a shared mount) or",
+            "s3://BUCKET[/prefix]?endpoint=URL&region=R (credentials from the usual chain or accessKey/secretKey).",
+            "Default: <data>/storage."})
+    String storage;
+
     @Option(names = "--heartbeat-timeout", defaultValue = "2s", description = "A node is down after this long without a heartbeat (default: ${DEFAULT-VALUE}).")
     String heartbeatTimeout;
 
@@ -54,7 +59,7 @@ public final class ControllerCommand implements Callable<Integer> {
         Controller controller;
         try {
             controller = ClusterAssembly.controller(new ControllerConfig(cid, host, port, hbTimeout), store,
-                    new ClusterAssembly.Paths(data.toAbsolutePath())).start();
+                    new ClusterAssembly.Paths(data.toAbsolutePath(), storage)).start();
         } catch (RuntimeException e) {
             store.close();
             throw e;

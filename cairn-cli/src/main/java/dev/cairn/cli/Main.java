@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
                 AgentCommand.class,
                 StatusCommand.class,
                 NodeCommand.class,
+                RepoCommand.class,
+                PackageCommand.class,
                 CommandLine.HelpCommand.class,
         },
         footer = {"", "Exit codes: 0 success, 1 the operation failed, 2 bad usage or input."})

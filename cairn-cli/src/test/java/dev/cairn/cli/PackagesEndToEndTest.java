@@ -1,0 +1,129 @@
+package dev.cairn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.core.Json;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The package CLI against a real embedded cluster (ZooKeeper, controller, filesystem storage):
+ * repository, Universe Install, CLI Install of a built archive, Show System State, Uninstall, and
+ * the user errors answered at once.
+ */
+class PackagesEndToEndTest {
+    @TempDir
+    static Path tmp;
+
+    static EmbeddedCluster cluster;
+    static String url;
+
+    @BeforeAll
+    static void up() {
+        cluster = EmbeddedCluster.start(tmp.resolve("data"), 0, 0);
+        url = cluster.url();
+    }
+
+    @AfterAll
+    static void down() {
+        cluster.close();
+    }
+
+    static Path universe() {
+        return Path.of(System.getProperty("cairn.repo.root", ".")).resolve("../shared/testdata/universe").normalize();
+    }
+
+    static CliRunner cli(String... args) {
+        String[] full = new String[args.length + 2];
+        System.arraycopy(args, 0, full, 0, args.length);
+        // --url goes on the leaf command
+        full[args.length] = "--url";
+        full[args.length + 1] = url;
+        return CliRunner.run(full);
+    }
+
+    static JsonNode state() {
+        CliRunner r = cli("package", "state", "--json");
+        assertEquals(0, r.exit(), r.err());
+        return Json.tree(r.out().getBytes(StandardCharsets.UTF_8));
+    }
+
+    static JsonNode find(JsonNode state, String name, String version) {
+        for (JsonNode p : state.path("packages")) {
+            if (p.path("name").asText().equals(name) && p.path("version").asText().equals(version)) return p;
+        }
+        return null;
+    }
+
+    @Test
+    void universeInstallStateAndUninstall() {
+        CliRunner add = cli("repo", "add", "test", universe().toUri().toString());
+        assertEquals(0, add.exit(), add.err());
+        CliRunner search = cli("package", "search", "httpbin", "--json");
+        assertEquals(0, search.exit(), search.err());
+        assertTrue(search.out().contains("\"httpbin\""), search.out());
+
+        CliRunner install = cli("package", "install", "httpbin", "--wait");
+        assertEquals(0, install.exit(), install.out() + install.err());
+        String version = Json.tree(cli("package", "search", "httpbin", "--json").out().getBytes(StandardCharsets.UTF_8))
+                .path("packages").get(0).path("version").asText();
+        JsonNode p = find(state(), "httpbin", version);
+        assertTrue(p != null, "httpbin listed");
+        assertEquals("ALL", p.path("storage").asText());
+        assertTrue(p.path("operation").isNull(), p.toString());
+        assertTrue(p.path("error").isNull(), p.toString());
+        int installedRow = p.path("row").asInt();
+
+        // installing what is installed: answered at once, not queued (exit 1)
+        CliRunner again = cli("package", "install", "httpbin@" + version);
+        assertEquals(1, again.exit(), again.out() + again.err());
+        assertTrue(again.err().startsWith("error: "), again.err());
+        assertEquals(installedRow, find(state(), "httpbin", version).path("row").asInt());
+
+        CliRunner un = cli("package", "uninstall", "httpbin@" + version, "--wait");
+        assertEquals(0, un.exit(), un.out() + un.err());
+        assertTrue(find(state(), "httpbin", version) == null, "not listed once uninstalled");
+
+        // uninstalling what is not installed: user error, exit 1
+        CliRunner unAgain = cli("package", "uninstall", "httpbin@" + version);
+        assertEquals(1, unAgain.exit(), unAgain.err());
+    }
+
+    @Test
+    void cliInstallOfABuiltArchive() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("pkg"));
+        Files.writeString(dir.resolve("package.yaml"), "name: hello\nversion: 1.0.0\ndescription: a tiny package\n");
+        Files.createDirectories(dir.resolve("bin"));
+        Files.writeString(dir.resolve("bin/run.sh"), "#!/bin/sh\necho hello\n");
+        Path archive = tmp.resolve("hello-1.0.0.zip");
+        CliRunner build = CliRunner.run("package", "build", dir.toString(), "-o", archive.toString());
+        assertEquals(0, build.exit(), build.err());
+
+        CliRunner add = cli("package", "add", archive.toString(), "--wait");
+        assertEquals(0, add.exit(), add.out() + add.err());
+        JsonNode p = find(state(), "hello", "1.0.0");
+        assertTrue(p != null && p.path("storage").asText().equals("ALL"), String.valueOf(p));
+        assertTrue(Files.exists(cluster.dataDir().resolve("storage/packages/hello/1.0.0/bin/run.sh")),
+                "package files under packages/<name>/<version>/");
+    }
+
+    @Test
+    void badInputIsRefusedWithAHint() throws Exception {
+        Path junk = Files.writeString(tmp.resolve("junk.zip"), "this is not a zip");
+        CliRunner r = cli("package", "add", junk.toString());
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("hint: "), r.err());
+        CliRunner unknown = cli("package", "install", "nosuchpackage");
+        assertTrue(unknown.exit() != 0, unknown.err());
+        assertTrue(unknown.err().startsWith("error: "), unknown.err());
+        CliRunner badRepo = cli("repo", "add", "Bad_Name", "file:///nonexistent");
+        assertEquals(2, badRepo.exit(), badRepo.err());
+    }
+}
