@@ -68,6 +68,11 @@ public final class Controller implements AutoCloseable {
     /** Adds leader-only work; call before {@link #start()}. */
     public void addLeaderService(LeaderService s) { leaderServices.add(s); }
 
+    private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
+
+    /** Something a subsystem opened (a store watch, ...) to close with the controller. */
+    public void addCloseable(AutoCloseable c) { closeables.add(c); }
+
     public Controller start() {
         http = HttpApi.start(config.host(), config.port(), router, metrics);
         store.addConnectionListener(this::onConnectionState);
@@ -182,7 +187,7 @@ public final class Controller implements AutoCloseable {
     @Override
     public void close() {
         stopLeaderWork("shutting down");
-        List<AutoCloseable> closing = new ArrayList<>();
+        List<AutoCloseable> closing = new ArrayList<>(closeables);
         if (election != null) closing.add(election);
         if (http != null) closing.add(http);
         for (AutoCloseable c : closing) {

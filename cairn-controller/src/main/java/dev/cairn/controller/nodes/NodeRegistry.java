@@ -31,6 +31,17 @@ public final class NodeRegistry {
 
     public record Heartbeat(Instant time) {}
 
+    /** Judges whether a node is up from its heartbeats; by default, a fixed timeout since the last one. */
+    @FunctionalInterface
+    public interface Liveness {
+        boolean up(String node, Instant lastHeartbeat, Instant now);
+    }
+
+    private volatile Liveness liveness;
+
+    /** Replaces the fixed-timeout judgement (the deployments subsystem installs its failure detector). */
+    public void judgeWith(Liveness l) { this.liveness = l; }
+
     public NodeRegistry(CoordinationStore store, Clock clock, Duration timeout) {
         this.store = store;
         this.clock = clock;
@@ -100,7 +111,9 @@ public final class NodeRegistry {
             Optional<NodeRecord> r = find(name);
             if (r.isEmpty()) continue;
             Instant hb = lastHeartbeat(name).orElse(null);
-            out.add(new NodeView(name, state(hb, now), r.get().labels(), hb, r.get().standby()));
+            Liveness l = liveness;
+            String st = l == null ? state(hb, now) : (hb != null && l.up(name, hb, now) ? "up" : "down");
+            out.add(new NodeView(name, st, r.get().labels(), hb, r.get().standby()));
         }
         return out;
     }

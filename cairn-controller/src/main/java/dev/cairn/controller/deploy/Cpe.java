@@ -1,0 +1,173 @@
+package dev.cairn.controller.deploy;
+
+import dev.cairn.controller.LeaderService;
+import dev.cairn.controller.work.WorkQueue;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cloud policy engine: on the leader, it runs one {@link Dpe} per deployment, restarts a DPE
+ * that dies (with backoff, an event each time), stops it when its deployment is gone, and watches
+ * node liveness to wake every DPE when a node goes down or comes back. On a new leader it rebuilds
+ * every DPE from the store; the DPEs find services running and keep them where they are.
+ */
+public final class Cpe implements LeaderService {
+    private static final Logger LOG = LoggerFactory.getLogger(Cpe.class);
+    static final Duration MIN_BACKOFF = Duration.ofMillis(100);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    private final DeploymentStore store;
+    private final WorkQueue queue;
+    private final PhiAccrualDetector detector;
+    private final Clock clock;
+    private final DeployEvents events;
+    private final DpeFaults faults;
+    private final Map<String, Dpe> dpes = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> restarts = new ConcurrentHashMap<>();
+    private volatile DeployCache cache;
+    private volatile long epoch = -1;
+    private volatile boolean running;
+    private Thread ticker;
+
+    public Cpe(DeploymentStore store, WorkQueue queue, PhiAccrualDetector detector, Clock clock, DeployEvents events, DpeFaults faults) {
+        this.store = store;
+        this.queue = queue;
+        this.detector = detector;
+        this.clock = clock;
+        this.events = events;
+        this.faults = faults;
+    }
+
+    @Override
+    public String name() { return "cpe"; }
+
+    @Override
+    public synchronized void start(long epoch) {
+        if (running) return;
+        this.epoch = epoch;
+        running = true;
+        cache = new DeployCache(store.store(), this::changed);
+        for (String n : cache.deploymentNames()) ensure(n);
+        ticker = Thread.ofVirtual().name("cpe-liveness").start(this::watchLiveness);
+        LOG.info("CPE started (epoch {}) with {} deployment(s)", epoch, dpes.size());
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (!running) return;
+        running = false;
+        if (ticker != null) ticker.interrupt();
+        for (Dpe d : dpes.values()) d.stop();
+        dpes.clear();
+        if (cache != null) cache.close();
+        cache = null;
+    }
+
+    /** How many times the DPE of {@code deployment} died and was restarted. */
+    public int restarts(String deployment) {
+        AtomicInteger n = restarts.get(deployment);
+        return n == null ? 0 : n.get();
+    }
+
+    public boolean runs(String deployment) {
+        return dpes.containsKey(deployment);
+    }
+
+    private void changed(String deployment) {
+        if (!running) return;
+        if (deployment == null) {
+            dpes.values().forEach(Dpe::wake);
+            return;
+        }
+        DeployCache c = cache;
+        if (c != null && c.spec(deployment) != null) ensure(deployment);
+        Dpe d = dpes.get(deployment);
+        if (d != null) d.wake();
+    }
+
+    private void ensure(String name) {
+        if (!running) return;
+        dpes.computeIfAbsent(name, n -> {
+            Dpe d = newDpe(n);
+            Thread.ofVirtual().name("dpe-" + n).start(() -> supervise(n, d));
+            return d;
+        });
+    }
+
+    private Dpe newDpe(String n) {
+        return new Dpe(n, epoch, cache, store, queue, detector, clock, events, faults);
+    }
+
+    /** Runs the DPE; when it dies, starts a new one after a backoff, until the deployment is gone or we stop leading. */
+    private void supervise(String name, Dpe first) {
+        Dpe dpe = first;
+        long backoff = MIN_BACKOFF.toMillis();
+        while (running && !dpe.stopped()) {
+            Instant began = clock.instant();
+            try {
+                dpe.run();
+                break; // the deployment is gone, or we were stopped
+            } catch (InterruptedException e) {
+                break;
+            } catch (RuntimeException | Error e) {
+                if (!running || dpe.stopped()) break;
+                int n = restarts.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
+                if (Duration.between(began, clock.instant()).compareTo(Duration.ofSeconds(30)) > 0) backoff = MIN_BACKOFF.toMillis();
+                events.event("deployment.dpe.restarted", name, "the DPE died (" + e + "); restarting it in " + backoff + " ms (restart " + n + ")",
+                        Map.of("restarts", n, "error", String.valueOf(e)));
+                LOG.warn("DPE {} died; restarting in {} ms", name, backoff, e);
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    break;
+                }
+                backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
+                synchronized (this) {
+                    if (!running || dpes.get(name) != dpe) break;
+                    dpe = newDpe(name);
+                    dpes.put(name, dpe);
+                }
+            }
+        }
+        synchronized (this) {
+            if (dpes.get(name) == dpe) dpes.remove(name);
+        }
+        // a deployment applied again while the old DPE was finishing gets a fresh one
+        DeployCache c = cache;
+        if (running && c != null && c.spec(name) != null && !dpe.stopped()) ensure(name);
+    }
+
+    private void watchLiveness() {
+        Map<String, Boolean> last = new HashMap<>();
+        while (running) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return;
+            }
+            DeployCache c = cache;
+            if (c == null) continue;
+            Instant now = clock.instant();
+            boolean changed = false;
+            for (String node : c.nodes().keySet()) {
+                boolean up = detector.up(node, now);
+                Boolean was = last.put(node, up);
+                if (was != null && was != up) {
+                    changed = true;
+                    events.event(up ? "node.up" : "node.down", node, up ? "heartbeats resumed" : "missed heartbeats (phi "
+                            + String.format("%.1f", Math.min(99.9, detector.phi(node, now))) + ")", Map.of());
+                } else if (was == null) {
+                    changed = true;
+                }
+            }
+            if (changed) dpes.values().forEach(Dpe::wake);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.cairn.controller.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.controller.http.Reply;
+import dev.cairn.controller.http.Router;
+import dev.cairn.controller.work.WorkItem;
+import dev.cairn.controller.work.WorkQueue;
+import dev.cairn.controller.work.WorkResult;
+import dev.cairn.core.CairnException;
+import dev.cairn.core.ErrorCode;
+import dev.cairn.core.Json;
+import dev.cairn.core.Names;
+import dev.cairn.core.store.CoordinationStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code /api/v1/deployments}: apply (create or change), list, show, delete, and a service's logs
+ * (fetched from the agent running it over the work channel); plus the agents' service reports at
+ * {@code POST /api/v1/nodes/{name}/services}.
+ */
+public final class DeploymentsApi {
+    static final Duration LOGS_TIMEOUT = Duration.ofSeconds(10);
+
+    private DeploymentsApi() {}
+
+    public static void register(Router r, DeploymentStore deployments, WorkQueue queue) {
+        r.post("/api/v1/deployments", req -> {
+            JsonNode body = req.json();
+            String content = body.path("content").asText(null);
+            if (content == null || content.isBlank()) {
+                throw new CairnException(ErrorCode.BAD_REQUEST, "the request needs the deployment file as 'content'", "use 'cairn deployment apply FILE'");
+            }
+            String format = body.path("format").asText("yaml");
+            boolean xml = switch (format) {
+                case "xml", "cib" -> true;
+                case "yaml", "json" -> false;
+                default -> throw new CairnException(ErrorCode.BAD_REQUEST, "format '" + format + "' is unknown", "use yaml or xml");
+            };
+            DeploymentSpec spec = DeploymentReader.read(content, xml, body.path("name").asText(null));
+            DeploymentStore.Applied a = deployments.apply(spec);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("name", spec.name());
+            out.put("result", a.name().toLowerCase());
+            out.put("services", spec.services().size());
+            return a == DeploymentStore.Applied.CREATED ? Reply.created(out) : Reply.ok(out);
+        });
+        r.get("/api/v1/deployments", req -> {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (String name : deployments.names()) {
+                Optional<DeploymentSpec> spec = deployments.find(name);
+                if (spec.isEmpty()) continue;
+                DeploymentView v = show(deployments, spec.get());
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", name);
+                m.put("services", spec.get().services().size());
+                m.put("running", v.services().stream().filter(s -> s.state().equals("running")).count());
+                m.put("deleting", spec.get().deleting());
+                out.add(m);
+            }
+            return Reply.ok(Map.of("deployments", out));
+        });
+        r.get("/api/v1/deployments/{name}", req -> Reply.ok(show(deployments, deployments.require(req.param("name")))));
+        r.delete("/api/v1/deployments/{name}", req -> {
+            DeploymentSpec s = deployments.require(req.param("name"));
+            deployments.markDeleting(s.name());
+            return Reply.accepted(Map.of("name", s.name(), "result", "deleting"));
+        });
+        r.get("/api/v1/deployments/{name}/services/{service}/logs", req -> {
+            DeploymentSpec spec = deployments.require(req.param("name"));
+            String svc = req.param("service");
+            if (spec.service(svc).isEmpty()) {
+                throw new CairnException(ErrorCode.NOT_FOUND, "deployment '" + spec.name() + "' has no service '" + svc + "'",
+                        "see 'cairn deployment show " + spec.name() + "'");
+            }
+            return Reply.ok(logs(deployments.store(), deployments, queue, spec.name(), svc, req.queryLong("offset", -8192)));
+        });
+        r.post("/api/v1/nodes/{name}/services", req -> {
+            String node = Names.requireNode(req.param("name"));
+            DeploymentStore.NodeReport rep = req.json(DeploymentStore.NodeReport.class);
+            boolean changed = deployments.report(node, rep);
+            return Reply.ok(Map.of("changed", changed));
+        });
+    }
+
+    /** The DPE's view; before the DPE has written one, every service is pending. */
+    static DeploymentView show(DeploymentStore deployments, DeploymentSpec spec) {
+        Optional<DeploymentView> v = deployments.view(spec.name());
+        if (v.isPresent()) return v.get();
+        List<ServiceView> lines = new ArrayList<>();
+        for (ServiceDef s : spec.services()) lines.add(new ServiceView(s.id(), "pending", null, null));
+        return new DeploymentView(spec.name(), lines);
+    }
+
+    static Map<String, Object> logs(CoordinationStore store, DeploymentStore deployments, WorkQueue queue, String dep, String svc, long offset)
+            throws InterruptedException {
+        String node = null;
+        for (String n : store.children(DeploymentStore.OBSERVED)) {
+            Optional<DeploymentStore.NodeReport> rep = store.get(DeploymentStore.OBSERVED.child(n))
+                    .map(v -> Json.read(v.value(), DeploymentStore.NodeReport.class));
+            if (rep.isEmpty()) continue;
+            for (ObservedService o : rep.get().services()) {
+                if (o.deployment().equals(dep) && o.service().equals(svc) && (node == null || o.running())) node = n;
+            }
+        }
+        if (node == null) node = deployments.view(dep).flatMap(v -> v.services().stream().filter(s -> s.id().equals(svc)).findFirst())
+                .map(ServiceView::node).orElse(null);
+        if (node == null) {
+            throw new CairnException(ErrorCode.NOT_FOUND, "service " + dep + "/" + svc + " has not run on any node yet",
+                    "see 'cairn deployment show " + dep + "'");
+        }
+        WorkItem w = queue.submit(node, "service.logs", -1, Map.of("deployment", dep, "service", svc, "offset", offset));
+        long deadline = System.nanoTime() + LOGS_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            var res = store.get(WorkQueue.RESULTS.child(node).child(w.id()));
+            if (res.isPresent()) {
+                WorkResult r = WorkQueue.decodeResult(node, w.id(), res.get().value());
+                queue.deleteResult(node, w.id());
+                if (!r.ok()) {
+                    throw new CairnException(ErrorCode.OPERATION_FAILED, "the agent on " + node + " could not read the logs: "
+                            + r.result().path("error").asText(r.result().path("refused").asText("unknown error")), null);
+                }
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("node", node);
+                out.put("data", r.result().path("data").asText(""));
+                out.put("next", r.result().path("next").asLong());
+                out.put("size", r.result().path("size").asLong());
+                return out;
+            }
+            Thread.sleep(50);
+        }
+        queue.cancel(node, w.id());
+        throw new CairnException(ErrorCode.UNAVAILABLE, "the agent on " + node + " did not send the logs within " + LOGS_TIMEOUT.toSeconds() + "s",
+                "check 'cairn node list': the node may be down");
+    }
+}

@@ -1,0 +1,50 @@
+package dev.cairn.controller.work;
+
+import dev.cairn.controller.http.Reply;
+import dev.cairn.controller.http.Router;
+import dev.cairn.core.CairnException;
+import dev.cairn.core.ErrorCode;
+import dev.cairn.core.Names;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code GET /api/v1/nodes/{name}/work?wait=25s} (long poll: the node's queued work, waiting for
+ * some when there is none) and {@code POST /api/v1/nodes/{name}/work/{id}} (the result; removes the item).
+ */
+public final class WorkApi {
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s)?");
+    static final Duration MAX_WAIT = Duration.ofSeconds(60);
+
+    private WorkApi() {}
+
+    public static void register(Router r, WorkQueue queue, WorkInbox inbox) {
+        r.get("/api/v1/nodes/{name}/work", req -> {
+            String node = Names.requireNode(req.param("name"));
+            Duration wait = parseWait(req.query("wait").orElse("0"));
+            List<WorkItem> items = inbox.poll(node, wait);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("items", items);
+            return Reply.ok(body);
+        });
+        r.post("/api/v1/nodes/{name}/work/{id}", req -> {
+            String node = Names.requireNode(req.param("name"));
+            boolean removed = queue.complete(node, req.param("id"), req.json());
+            return Reply.ok(Map.of("acknowledged", true, "removed", removed));
+        });
+    }
+
+    static Duration parseWait(String v) {
+        Matcher m = DURATION.matcher(v.trim());
+        if (!m.matches()) {
+            throw new CairnException(ErrorCode.BAD_REQUEST, "wait='" + v + "' is not a duration", "use e.g. wait=25s or wait=500ms");
+        }
+        long n = Long.parseLong(m.group(1));
+        Duration d = "ms".equals(m.group(2)) ? Duration.ofMillis(n) : Duration.ofSeconds(n);
+        return d.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : d;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.cairn.controller.work;
+
+import dev.cairn.core.store.CoordinationStore;
+import dev.cairn.core.store.StorePath;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Long-polling support on every controller: a watch on {@code /work} wakes the requests waiting for
+ * a node whenever that node's queue changes, whichever controller queued the work.
+ */
+public final class WorkInbox implements AutoCloseable {
+    private final WorkQueue queue;
+    private final Map<String, Long> generations = new ConcurrentHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final AutoCloseable watch;
+    private volatile boolean closed;
+
+    public WorkInbox(CoordinationStore store, WorkQueue queue) {
+        this.queue = queue;
+        this.watch = store.watch(WorkQueue.WORK, e -> {
+            List<String> segs = e.path().segments();
+            if (segs.size() < 2) return;
+            String node = StorePath.decode(segs.get(1));
+            lock.lock();
+            try {
+                generations.merge(node, 1L, Long::sum);
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        });
+    }
+
+    /** The node's queued items; if there are none, waits up to {@code wait} for some to arrive. */
+    public List<WorkItem> poll(String node, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            long gen = generations.getOrDefault(node, 0L);
+            List<WorkItem> items = queue.pending(node);
+            if (!items.isEmpty() || closed) return items;
+            if (deadline - System.nanoTime() <= 0) return items;
+            lock.lock();
+            try {
+                while (generations.getOrDefault(node, 0L) == gen && !closed) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) break;
+                    changed.awaitNanos(left);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            watch.close();
+        } catch (Exception ignored) {
+            // the store may be gone already
+        }
+    }
+}

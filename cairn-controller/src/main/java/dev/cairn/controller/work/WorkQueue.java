@@ -1,0 +1,106 @@
+package dev.cairn.controller.work;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.core.CairnException;
+import dev.cairn.core.ErrorCode;
+import dev.cairn.core.Json;
+import dev.cairn.core.Names;
+import dev.cairn.core.store.CoordinationStore;
+import dev.cairn.core.store.StoreOp;
+import dev.cairn.core.store.StorePath;
+import dev.cairn.core.store.TxResult;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The controller→agent work channel in the coordination store. Work for a node lives at
+ * {@code /work/<node>/w-<seq>} (sequential, so agents see it in the order it was queued); an
+ * acknowledged item is removed and its result written to {@code /work-results/<node>/<id>} in the
+ * same transaction, where whoever queued it picks it up. Entries stay tiny.
+ */
+public final class WorkQueue {
+    public static final StorePath WORK = StorePath.of("work");
+    public static final StorePath RESULTS = StorePath.of("work-results");
+
+    /** What is stored for an item; the id is the entry's name. */
+    record Stored(String kind, long epoch, JsonNode payload, Instant created) {}
+
+    record StoredResult(String kind, long epoch, JsonNode payload, JsonNode result, Instant time) {}
+
+    private final CoordinationStore store;
+    private final Clock clock;
+
+    public WorkQueue(CoordinationStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public WorkItem submit(String node, String kind, long epoch, Object payload) {
+        Names.requireNode(node);
+        JsonNode p = Json.MAPPER.valueToTree(payload);
+        Stored s = new Stored(kind, epoch, p, clock.instant());
+        StorePath path = store.createSequential(WORK.child(node), "w-", Json.bytes(s));
+        return new WorkItem(path.name(), node, kind, epoch, p, s.created());
+    }
+
+    /** The node's queued items, oldest first. */
+    public List<WorkItem> pending(String node) {
+        List<WorkItem> out = new ArrayList<>();
+        for (String id : store.children(WORK.child(node))) {
+            find(node, id).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    public Optional<WorkItem> find(String node, String id) {
+        return store.get(WORK.child(node).child(id)).map(v -> decode(node, id, v.value()));
+    }
+
+    public static WorkItem decode(String node, String id, byte[] data) {
+        Stored s = Json.read(data, Stored.class);
+        return new WorkItem(id, node, s.kind(), s.epoch(), s.payload(), s.created());
+    }
+
+    public static WorkResult decodeResult(String node, String id, byte[] data) {
+        StoredResult s = Json.read(data, StoredResult.class);
+        return new WorkResult(id, node, s.kind(), s.epoch(), s.payload(), s.result(), s.time());
+    }
+
+    /**
+     * Acknowledges an item: removes it and records the result, atomically. Completing an item that
+     * is already gone is not an error (the agent retried after a lost answer): returns false.
+     */
+    public boolean complete(String node, String id, JsonNode result) {
+        Names.requireNode(node);
+        if (!id.matches("w-[0-9]+")) {
+            throw new CairnException(ErrorCode.BAD_REQUEST, "work id '" + id + "' is not valid", "ids look like w-0000000042");
+        }
+        while (true) {
+            Optional<WorkItem> item = find(node, id);
+            if (item.isEmpty()) return false;
+            WorkItem w = item.get();
+            StoredResult r = new StoredResult(w.kind(), w.epoch(), w.payload(), result, clock.instant());
+            TxResult tx = store.transact(List.of(
+                    StoreOp.delete(WORK.child(node).child(id), StoreOp.ANY_VERSION),
+                    StoreOp.create(RESULTS.child(node).child(id), Json.bytes(r))));
+            if (tx.committed()) return true;
+            if (tx instanceof TxResult.Conflict c && c.index() == 1) {
+                // a result is already there (an earlier attempt): just drop the item
+                store.delete(WORK.child(node).child(id), StoreOp.ANY_VERSION);
+                return false;
+            }
+        }
+    }
+
+    /** Removes an item nobody should run any more (its node went down, its deployment went away). */
+    public boolean cancel(String node, String id) {
+        return store.delete(WORK.child(node).child(id), StoreOp.ANY_VERSION);
+    }
+
+    public void deleteResult(String node, String id) {
+        store.delete(RESULTS.child(node).child(id), StoreOp.ANY_VERSION);
+    }
+}

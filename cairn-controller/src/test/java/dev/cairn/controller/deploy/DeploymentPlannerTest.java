@@ -1,0 +1,166 @@
+package dev.cairn.controller.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.controller.deploy.ClusterSnapshot.NodeStatus;
+import dev.cairn.controller.deploy.ClusterSnapshot.PendingWork;
+import dev.cairn.controller.deploy.DeploymentPlanner.Decision;
+import dev.cairn.controller.deploy.DeploymentPlanner.Memory;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DeploymentPlannerTest {
+    static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+    static final String YAML = """
+            name: web
+            services:
+              a:
+                command: ["/bin/sh", "-c", "exec sleep 100000"]
+              b:
+                command: ["/bin/sh", "-c", "exec sleep 100000"]
+                monitor: {interval: 1s, timeout: 2s}
+            """;
+    final DeploymentSpec spec = DeploymentReader.fromYaml(YAML);
+
+    static List<NodeStatus> nodes(String... downNodes) {
+        List<NodeStatus> out = new ArrayList<>();
+        for (String n : List.of("n1", "n2", "n3")) out.add(new NodeStatus(n, !List.of(downNodes).contains(n), false, Map.of()));
+        return out;
+    }
+
+    ObservedService running(String svc, Instant since) {
+        return new ObservedService("web", svc, spec.service(svc).orElseThrow().hash(), "running", 42, since, 0, false, null);
+    }
+
+    static Decision decide(DeploymentSpec s, ClusterSnapshot snap, Memory m) {
+        return DeploymentPlanner.decide(s, snap, m, NOW);
+    }
+
+    static String state(Decision d, String svc) {
+        return d.view().services().stream().filter(v -> v.id().equals(svc)).findFirst().orElseThrow().state();
+    }
+
+    @Test
+    void aNewDeploymentStartsEveryServiceAndShowsThemStarting() {
+        Decision d = decide(spec, new ClusterSnapshot(nodes(), Map.of(), List.of(), Map.of()), Memory.empty("web"));
+        assertEquals(2, d.actions().size(), d.actions().toString());
+        assertTrue(d.actions().stream().allMatch(a -> a instanceof DeployAction.Start));
+        assertEquals("starting", state(d, "a"));
+        assertEquals("starting", state(d, "b"));
+    }
+
+    @Test
+    void workInFlightIsNotSentAgainAndWorkForADownNodeIsWithdrawn() {
+        List<PendingWork> pending = List.of(new PendingWork("n1", "w-1", "service.start", "a", NOW),
+                new PendingWork("n2", "w-2", "service.start", "b", NOW));
+        Decision d = decide(spec, new ClusterSnapshot(nodes("n2"), Map.of(), pending, Map.of()), Memory.empty("web"));
+        assertTrue(d.actions().contains(new DeployAction.Cancel("n2", "w-2", "node n2 is down")), d.actions().toString());
+        assertTrue(d.actions().stream().noneMatch(a -> a instanceof DeployAction.Start s && s.service().id().equals("a")));
+        assertTrue(d.actions().stream().anyMatch(a -> a instanceof DeployAction.Start s && s.service().id().equals("b") && !s.node().equals("n2")));
+        assertEquals("starting", state(d, "a"));
+    }
+
+    @Test
+    void runningServicesStayWhereTheyAreAndMoveWhenTheirNodeGoesDown() {
+        Map<String, List<ObservedService>> obs = Map.of("n1", List.of(running("a", NOW), running("b", NOW)));
+        Decision steady = decide(spec, new ClusterSnapshot(nodes(), obs, List.of(), Map.of()), Memory.empty("web"));
+        assertEquals(List.of(), steady.actions(), "nothing to do while both run");
+        assertEquals("running", state(steady, "a"));
+        assertEquals("n1", steady.view().services().get(0).node());
+
+        Decision down = decide(spec, new ClusterSnapshot(nodes("n1"), obs, List.of(), Map.of()), steady.memory());
+        assertEquals(2, down.actions().size(), down.actions().toString());
+        for (DeployAction a : down.actions()) {
+            assertTrue(a instanceof DeployAction.Start s && !s.node().equals("n1"), a.toString());
+        }
+    }
+
+    @Test
+    void aNodeThatComesBackHasItsStaleCopiesStoppedFirst() {
+        // a moved to n2 while n1 was away; n1 is back and still runs its old copy
+        Map<String, List<ObservedService>> obs = Map.of(
+                "n1", List.of(running("a", NOW.minusSeconds(60))),
+                "n2", List.of(running("a", NOW.minusSeconds(5))));
+        Memory m = new Memory(Map.of("a", "n2"), new DeploymentView("web", List.of()));
+        Decision d = decide(spec, new ClusterSnapshot(nodes(), obs, List.of(), Map.of()), m);
+        assertTrue(d.actions().contains(new DeployAction.Stop("n1", "a", "a stale copy: the service runs on n2")), d.actions().toString());
+        assertTrue(d.actions().stream().noneMatch(a -> a instanceof DeployAction.Stop s && s.node().equals("n2")), "the kept copy is not touched");
+        assertEquals("running", state(d, "a"));
+        assertEquals("n2", d.view().services().get(0).node());
+    }
+
+    @Test
+    void aChangedFileRestartsOnlyWhatChangedAndStopsWhatWasRemoved() {
+        Map<String, List<ObservedService>> obs = Map.of("n1", List.of(running("a", NOW), running("b", NOW)));
+        DeploymentSpec changed = DeploymentReader.fromYaml("""
+                name: web
+                services:
+                  a:
+                    command: ["/bin/sh", "-c", "exec sleep 100000"]
+                  c:
+                    command: ["/bin/sh", "-c", "exec sleep 5"]
+                """);
+        Decision d = decide(changed, new ClusterSnapshot(nodes(), obs, List.of(), Map.of()), Memory.empty("web"));
+        assertTrue(d.actions().contains(new DeployAction.Stop("n1", "b", "service is no longer in the deployment")), d.actions().toString());
+        assertTrue(d.actions().stream().anyMatch(a -> a instanceof DeployAction.Start s && s.service().id().equals("c")));
+        assertTrue(d.actions().stream().noneMatch(a -> a instanceof DeployAction.Stop s && s.service().equals("a")), "a did not change");
+
+        DeploymentSpec newCommand = DeploymentReader.fromYaml(YAML.replaceFirst("sleep 100000", "sleep 99"));
+        Decision r = decide(newCommand, new ClusterSnapshot(nodes(), obs, List.of(), Map.of()), Memory.empty("web"));
+        assertEquals(List.of(new DeployAction.Stop("n1", "a", "its definition changed")), r.actions());
+    }
+
+    @Test
+    void failuresRecoverInPlaceUntilTheMigrationThresholdThenMoveAway() {
+        ObservedService failedOnce = new ObservedService("web", "a", spec.service("a").orElseThrow().hash(), "failed", 0, NOW, 1, false, "exited");
+        Decision d = decide(spec, new ClusterSnapshot(nodes(), Map.of("n1", List.of(failedOnce, running("b", NOW))), List.of(), Map.of()),
+                Memory.empty("web"));
+        assertTrue(d.actions().stream().anyMatch(a -> a instanceof DeployAction.Stop s && s.service().equals("a") && s.node().equals("n1")
+                && s.reason().startsWith("recover")), d.actions().toString());
+
+        // stopped after its third failure: the default migration-threshold (3) bans n1
+        ObservedService third = new ObservedService("web", "a", failedOnce.hash(), "stopped", 0, NOW, 3, false, null);
+        Decision e = decide(spec, new ClusterSnapshot(nodes(), Map.of("n1", List.of(third, running("b", NOW))), List.of(), Map.of()),
+                Memory.empty("web"));
+        assertTrue(e.actions().stream().anyMatch(a -> a instanceof DeployAction.Start s && s.service().id().equals("a") && !s.node().equals("n1")),
+                e.actions().toString());
+    }
+
+    @Test
+    void deletingStopsEverythingAndFinishesWhenNothingRuns() {
+        Map<String, List<ObservedService>> obs = new HashMap<>(Map.of("n2", List.of(running("b", NOW))));
+        Decision d = decide(spec.markDeleting(), new ClusterSnapshot(nodes(), obs, List.of(), Map.of()), Memory.empty("web"));
+        assertEquals(List.of(new DeployAction.Stop("n2", "b", "deployment is being deleted")), d.actions());
+        assertTrue(!d.finished());
+        Decision done = decide(spec.markDeleting(), new ClusterSnapshot(nodes(), Map.of(), List.of(), Map.of()), Memory.empty("web"));
+        assertTrue(done.finished());
+        assertEquals("stopped", state(done, "b"));
+    }
+
+    @Test
+    void aCibConfigurationSectionIsADeploymentToo() {
+        DeploymentSpec cib = DeploymentReader.read("""
+                <configuration>
+                  <crm_config/>
+                  <nodes/>
+                  <resources>
+                    <primitive id="rsc1" class="ocf" provider="pacemaker" type="Dummy"/>
+                    <primitive id="rsc2" class="ocf" provider="heartbeat" type="apache">
+                      <meta_attributes id="m"><nvpair id="m1" name="cairn-command" value="exec sleep 1000"/></meta_attributes>
+                    </primitive>
+                  </resources>
+                  <constraints>
+                    <rsc_location id="l1" rsc="rsc1" node="n3" score="100"/>
+                  </constraints>
+                </configuration>
+                """, true, "cib");
+        assertEquals(2, cib.services().size());
+        Decision d = decide(cib, new ClusterSnapshot(nodes(), Map.of(), List.of(), Map.of()), Memory.empty("cib"));
+        assertTrue(d.actions().contains(new DeployAction.Start("n3", cib.service("rsc1").orElseThrow(), "start")), d.actions().toString());
+    }
+}
