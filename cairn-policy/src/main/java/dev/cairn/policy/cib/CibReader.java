@@ -257,7 +257,17 @@ public final class CibReader {
             if (c.name.equals("meta_attributes")) nvpairs(c, meta);
             else if (!c.name.equals("instance_attributes")) throw unsupported(c, "op element");
         }
+        checkOnFail(op, meta.get("on-fail"));
         return new OpDef(name, Durations.parseMs(op.attr("interval"), 1000), meta);
+    }
+
+    private void checkOnFail(XmlElement e, String onFail) {
+        if (onFail == null) return;
+        switch (onFail.toLowerCase()) {
+            case "ignore", "nothing", "block", "stop", "restart", "standby", "fence" -> { }
+            case "demote", "restart-container", "reset-remote" -> throw unsupported(e, "on-fail=" + onFail);
+            default -> throw invalid(e, "invalid on-fail value " + onFail);
+        }
     }
 
     private LocationDef location(XmlElement c) {

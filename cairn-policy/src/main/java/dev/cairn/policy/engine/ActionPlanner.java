@@ -63,8 +63,11 @@ final class ActionPlanner {
                     Action.ORD_OPTIONAL | Action.ORD_IMPLIES_THEN | Action.ORD_RESTART});
         }
         for (int[] p : pending) applyOrdering(m.resources.get(p[0]), p[1] == 1, m.resources.get(p[2]), p[3] == 1, p[4]);
-        for (Action a : new ArrayList<>(actions)) blockColocatedStarts(a);
-        for (Action a : new ArrayList<>(actions)) updateAction(a);
+        // Pacemaker prepends new actions to its list, so it visits them newest first
+        List<Action> newestFirst = new ArrayList<>(actions);
+        java.util.Collections.reverse(newestFirst);
+        for (Action a : newestFirst) blockColocatedStarts(a);
+        for (Action a : newestFirst) updateAction(a);
     }
 
     private final Map<Rsc, Integer> indexCache = new HashMap<>();
@@ -281,7 +284,8 @@ final class ActionPlanner {
                 action.runnable = false;
                 update = true;
             }
-        } else if (action.optional) {
+        } else if (action.optional && action.rsc.managed) {
+            // actions of unmanaged resources stay optional: they are never sent
             action.optional = false;
             update = true;
         }

@@ -418,6 +418,10 @@ final class Unpacker {
             }
         }
         if (value == null) value = conf.operationDefaults().get("on-fail");
+        if (value != null && task.equals("stop")
+                && (value.equalsIgnoreCase("standby") || value.equalsIgnoreCase("stop") || value.equalsIgnoreCase("demote"))) {
+            value = null; // not allowed for stop: Pacemaker resets it to the default
+        }
         if (value != null) {
             switch (value.toLowerCase()) {
                 case "block": return OnFail.BLOCK;
