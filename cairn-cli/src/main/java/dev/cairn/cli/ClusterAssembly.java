@@ -50,6 +50,7 @@ public final class ClusterAssembly {
         PackageProcessing processing = new PackageProcessing(packages, Duration.ofMillis(500), Duration.ofMinutes(1));
         c.addLeaderService(processing);
         PackagesApi.register(c.router(), packages, processing::wake);
+        dev.cairn.controller.deploy.Deployments.install(c);
         return c;
     }
 }

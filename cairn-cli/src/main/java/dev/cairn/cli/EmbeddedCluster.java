@@ -78,7 +78,8 @@ public final class EmbeddedCluster implements AutoCloseable {
                     new ClusterAssembly.Paths(dir)).start();
             EmbeddedCluster c = new EmbeddedCluster(dir, ch, lock, zk, store, controller);
             for (int i = 1; i <= agentCount; i++) {
-                c.agents.add(new Agent(controller.url(), "node-" + i, Map.of("embedded", "true")).start());
+                c.agents.add(new Agent(controller.url(), "node-" + i, Map.of("embedded", "true"), Duration.ofMillis(500),
+                        dir.resolve("agents").resolve("node-" + i)).start());
             }
             return c;
         } catch (RuntimeException e) {
