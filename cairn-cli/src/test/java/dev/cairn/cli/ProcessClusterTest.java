@@ -31,87 +31,28 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGKILL, a separate {@code cairn agent} joining, and {@code cairn up} restarted on its data dir.
  */
 class ProcessClusterTest {
+    static int freePort() throws IOException { return CairnProcesses.freePort(); }
+
+    static void await(BooleanSupplier c, Duration max, String what) throws InterruptedException { CairnProcesses.await(c, max, what); }
+
+    static boolean healthy(String url) { return CairnProcesses.healthy(url); }
+
+    static JsonNode status(String url) { return CairnProcesses.status(url); }
+
+    static CompletableFuture<Matcher> lineMatching(Process p, Pattern pattern) { return CairnProcesses.lineMatching(p, pattern); }
+
     @TempDir
     Path tmp;
 
-    private final List<Process> processes = new ArrayList<>();
+    private final CairnProcesses procs = new CairnProcesses();
 
     @AfterEach
     void killAll() throws InterruptedException {
-        for (Process p : processes) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
+        procs.close();
     }
 
     Process cairn(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.add("-XX:TieredStopAtLevel=1");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        processes.add(p);
-        return p;
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    static void await(BooleanSupplier c, Duration max, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!c.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-            Thread.sleep(100);
-        }
-    }
-
-    static boolean healthy(String url) {
-        try {
-            return new ApiClient(url, Duration.ofSeconds(2)).get("/healthz").path("status").asText().equals("ok");
-        } catch (CairnException e) {
-            return false;
-        }
-    }
-
-    static JsonNode status(String url) {
-        try {
-            return new ApiClient(url, Duration.ofSeconds(2)).get("/api/v1/status");
-        } catch (CairnException e) {
-            return null;
-        }
-    }
-
-    /** Reads a process's output until a line matches, in the background. */
-    static CompletableFuture<Matcher> lineMatching(Process p, Pattern pattern) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    Matcher m = pattern.matcher(line);
-                    if (m.find()) {
-                        // keep draining so the process never blocks on a full pipe
-                        Thread.ofVirtual().start(() -> {
-                            try {
-                                while (r.readLine() != null) { /* drain */ }
-                            } catch (IOException ignored) {
-                                // process gone
-                            }
-                        });
-                        return m;
-                    }
-                }
-                throw new IllegalStateException("process ended before printing " + pattern);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        return procs.start(args);
     }
 
     @Test
@@ -162,7 +103,7 @@ class ProcessClusterTest {
     @Test
     void upServesThreeNodesAndComesBackWithTheSameStateAfterARestart() throws Exception {
         Path data = tmp.resolve("data");
-        Pattern upLine = Pattern.compile("cairn is up: controller (http://127\\.0\\.0\\.1:\\d+)");
+        Pattern upLine = CairnProcesses.UP_LINE;
         Process up = cairn("up", "--agents", "3", "--port", "0", "--data", data.toString());
         String url = lineMatching(up, upLine).get(60, TimeUnit.SECONDS).group(1);
         assertTrue(healthy(url));
