@@ -430,7 +430,17 @@ public final class CibReader {
             }
         }
         return new OpRecord(op.attr("id"), operation, Durations.parseMs(op.attr("interval"), 1), callId,
-                parseInt(op, "rc-code", 0), opStatus, targetRc, op.attr("crm_feature_set"));
+                parseInt(op, "rc-code", 0), opStatus, targetRc, op.attr("crm_feature_set"), parseLong(op, "last-rc-change"));
+    }
+
+    private static long parseLong(XmlElement e, String attr) {
+        String v = e.attr(attr);
+        if (v == null) return -1;
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException ex) {
+            return -1;
+        }
     }
 
     private int parseInt(XmlElement e, String attr, int dflt) {

@@ -22,11 +22,11 @@ public final class Engine {
         public static final Options SIMULATE = new Options(false, false, true);
     }
 
-    public static Simulation run(Cib cib, Instant now, Options opts) {
+    public static Simulation run(Cib input, Instant now, Options opts) {
+        Cib cib = Canonical.of(input);
         boolean keep = opts.scores() || opts.explain();
         ClusterModel m = Unpacker.unpack(cib, opts.explain());
         ClusterStatusView current = opts.revised() ? StatusViews.of(m) : null;
-        List<String> initialAvailability = new ArrayList<>();
         Allocator alloc = new Allocator(m, cib, keep);
         alloc.run();
         ActionPlanner planner = new ActionPlanner(m, cib);
@@ -56,7 +56,6 @@ public final class Engine {
             Cib after = Revision.apply(cib, planner.actions);
             revised = StatusViews.of(Unpacker.unpack(after, false));
         }
-        initialAvailability.clear();
         return new Simulation(current, plan, revised, scoreLines);
     }
 

@@ -93,7 +93,7 @@ final class Revision {
             LinkedHashMap<String, OpRecord> ops = byRsc.computeIfAbsent(a.rsc.id, k -> new LinkedHashMap<>());
             String id = a.rsc.id + "_last_0";
             ops.remove(id);
-            ops.put(id, new OpRecord(id, a.task(), 0, ++callId, 0, 0, 0, "3.16.1"));
+            ops.put(id, new OpRecord(id, a.task(), 0, ++callId, 0, 0, 0, "3.16.1", -1));
             if (a.start) {
                 for (OpDef d : a.rsc.def.ops()) {
                     if (!d.name().equals("monitor") || d.intervalMs() <= 0) continue;
@@ -102,7 +102,7 @@ final class Revision {
                     if ("false".equalsIgnoreCase(d.meta().get("enabled"))) continue;
                     String mid = a.rsc.id + "_monitor_" + d.intervalMs();
                     ops.remove(mid);
-                    ops.put(mid, new OpRecord(mid, "monitor", d.intervalMs(), ++callId, 0, 0, 0, "3.16.1"));
+                    ops.put(mid, new OpRecord(mid, "monitor", d.intervalMs(), ++callId, 0, 0, 0, "3.16.1", -1));
                 }
             }
         }

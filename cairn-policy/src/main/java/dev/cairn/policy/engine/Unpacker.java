@@ -262,7 +262,7 @@ final class Unpacker {
 
     private void unpackHistory(Rsc r, NodeInfo node, ResourceHistory h) {
         List<OpRecord> ops = new ArrayList<>(h.ops());
-        ops.sort(Comparator.comparingInt(OpRecord::callId));
+        ops.sort(OpRecord.HISTORY_ORDER);
         Role saved = r.role;
         OpState st = new OpState();
         for (OpRecord op : ops) unpackOp(r, node, op, st);
