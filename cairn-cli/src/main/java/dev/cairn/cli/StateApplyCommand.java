@@ -102,8 +102,10 @@ public final class StateApplyCommand implements Callable<Integer> {
                 out.println(Json.string(document(states(report), List.of())));
             } else {
                 if (o.plan() != null) for (String x : o.plan().explanations()) out.println("  " + x);
-                out.printf("Summary: %d states, %d changed%s, %d failed, mode %s%s, %.2fs%n", report.results().size(), report.changedCount(),
-                        test ? " (would change)" : "", report.failedCount(), o.plan().mode().key(),
+                long would = report.results().stream().filter(r -> r.result() == null).count();
+                out.printf("Summary: %d states, %d changed, %s%d failed, mode %s%s, %.2fs%n", report.results().size(),
+                        report.results().stream().filter(r -> r.result() != null && !r.changes().isEmpty()).count(),
+                        test ? would + " would change, " : "", report.failedCount(), o.plan().mode().key(),
                         report.failhardStopped() ? ", stopped by failhard" : "", (System.nanoTime() - t0) / 1e9);
             }
             out.flush();
@@ -113,6 +115,11 @@ public final class StateApplyCommand implements Callable<Integer> {
             if (e.hint() != null && !e.hint().isBlank()) err.println("hint: " + e.hint());
             err.flush();
             return e.code().exitCode();
+        } catch (RuntimeException e) {
+            err.println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            err.println("hint: this is a bug in cairn; please report it with the command you ran");
+            err.flush();
+            return 1;
         }
     }
 

@@ -16,4 +16,12 @@ public final class StateCommand implements Runnable {
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
+
+    /**
+     * Stand-alone entry point ({@code java -cp … dev.cairn.cli.StateCommand apply …}) with a lean
+     * class path: used by bench/states until the launcher registers {@code cairn state}.
+     */
+    public static void main(String[] args) {
+        System.exit(new picocli.CommandLine(new StateCommand()).execute(args));
+    }
 }

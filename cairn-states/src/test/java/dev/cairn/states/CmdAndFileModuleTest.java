@@ -54,6 +54,19 @@ class CmdAndFileModuleTest {
     }
 
     @Test
+    void runasSwitchesUserWhenRoot() {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "runas needs root");
+        RunReport r = run("""
+                who: {cmd.run: [{name: id -un}, {runas: nobody}]}
+                ghost: {cmd.run: [{name: id -un}, {runas: no-such-user-cairn}]}
+                """);
+        assertEquals("nobody", Sls.byId(r, "who").changes().get("stdout"));
+        StateResult ghost = Sls.byId(r, "ghost");
+        assertEquals(Boolean.FALSE, ghost.result());
+        assertTrue(ghost.comment().contains("runas user 'no-such-user-cairn' does not exist"), ghost.comment());
+    }
+
+    @Test
     void createsUnlessOnlyifMakeCmdIdempotent() throws Exception {
         Path marker = tmp.resolve("made");
         String sls = """

@@ -1,6 +1,5 @@
 package dev.cairn.states.compile;
 
-import dev.cairn.core.Json;
 import dev.cairn.states.compile.HighData.Arg;
 import dev.cairn.states.compile.HighData.IdBlock;
 import dev.cairn.states.compile.HighData.StateDecl;
@@ -57,7 +56,7 @@ public final class SlsParser {
         }
         Object doc;
         try {
-            doc = text.get().isBlank() ? new LinkedHashMap<>() : Json.YAML.readValue(text.get(), Object.class);
+            doc = text.get().isBlank() ? new LinkedHashMap<>() : Yaml.load(text.get());
         } catch (Exception e) {
             errors.add("Rendering SLS '" + sls + "' failed: " + oneLine(e));
             return;

@@ -50,7 +50,7 @@ public final class CmdModule implements StateModule {
         if (c.test()) {
             return StateReturn.wouldChange(Map.of(), "Command \"" + display + "\" would have been executed");
         }
-        List<String> argv = cmd instanceof List<?> l ? l.stream().map(String::valueOf).toList() : Proc.shell(String.valueOf(cmd));
+        List<String> argv = cmd instanceof List<?> l ? l.stream().map(String::valueOf).toList() : argv(String.valueOf(cmd));
         Proc.Result r = Proc.run(argv, opts);
         Map<String, Object> changes = new LinkedHashMap<>();
         changes.put("pid", r.pid());
@@ -62,6 +62,18 @@ public final class CmdModule implements StateModule {
                 : "Command \"" + display + "\" run";
         Map<String, Object> outputs = Map.of("stdout", r.stdout(), "stderr", r.stderr(), "retcode", r.retcode());
         return new StateReturn(r.retcode() == 0 && !r.timedOut() && r.error() == null, changes, comment, outputs, false);
+    }
+
+    private static final java.util.regex.Pattern PLAIN = java.util.regex.Pattern.compile("/[A-Za-z0-9_./=:,+@%-]*( +[A-Za-z0-9_./=:,+@%-]+)* *");
+
+    /**
+     * A command string runs through {@code /bin/sh -c}, except a plain absolute command with plain
+     * words (no quoting, variables, globs, redirections or operators), which the shell would exec
+     * unchanged anyway: that one is exec'd directly and saves a shell per state.
+     */
+    static List<String> argv(String command) {
+        if (PLAIN.matcher(command).matches()) return List.of(command.trim().split(" +"));
+        return Proc.shell(command);
     }
 
     static Proc.Options options(StateCall c) {

@@ -33,7 +33,11 @@ public final class Proc {
                 throw new CairnException(ErrorCode.INVALID_INPUT, "runas '" + o.runas() + "' needs root",
                         "run cairn as root or drop runas");
             }
-            List<String> wrapped = new ArrayList<>(List.of("setpriv", "--reuid=" + o.runas(), "--regid=" + o.runas(), "--init-groups", "--"));
+            Result gid = run(List.of("id", "-g", o.runas()), Options.none());
+            if (gid.retcode() != 0) {
+                throw new CairnException(ErrorCode.INVALID_INPUT, "runas user '" + o.runas() + "' does not exist", "use an existing user name");
+            }
+            List<String> wrapped = new ArrayList<>(List.of("setpriv", "--reuid=" + o.runas(), "--regid=" + gid.stdout().trim(), "--init-groups", "--"));
             wrapped.addAll(cmd);
             cmd = wrapped;
         }

@@ -2,7 +2,6 @@ package dev.cairn.states.source;
 
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
-import dev.cairn.core.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +39,7 @@ public record SlsTree(Map<String, String> files, List<String> top, String descri
         }
         Object doc;
         try {
-            doc = Json.YAML.readValue(topText, Object.class);
+            doc = dev.cairn.states.compile.Yaml.load(topText);
         } catch (Exception e) {
             throw new CairnException(ErrorCode.INVALID_INPUT, "top.sls of " + description + " is not valid YAML: "
                     + String.valueOf(e.getMessage()).replace('\n', ' '), "fix the YAML syntax");
