@@ -52,11 +52,15 @@ public final class Engine {
         }
         Plan plan = new Plan(placements, sum.lines, explanations);
         ClusterStatusView revised = null;
+        List<String> executed = new ArrayList<>();
+        for (Action a : planner.actions) {
+            if (Revision.inGraph(a)) executed.add(a.rsc.id + "_" + a.task() + "_0 " + a.node.uname);
+        }
         if (opts.revised()) {
             Cib after = Revision.apply(cib, planner.actions);
             revised = StatusViews.of(Unpacker.unpack(after, false));
         }
-        return new Simulation(current, plan, revised, scoreLines);
+        return new Simulation(current, plan, revised, scoreLines, executed);
     }
 
     static String fmt(int s) { return Score.format(s); }

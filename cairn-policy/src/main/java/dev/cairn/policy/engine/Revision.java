@@ -23,11 +23,16 @@ import java.util.Map;
 final class Revision {
     private Revision() {}
 
+    /** Whether Pacemaker puts the action in the transition graph: required, runnable, managed, on an online node. */
+    static boolean inGraph(Action a) {
+        return a.runnable && !a.optional && a.node != null && a.rsc.managed && a.node.online;
+    }
+
     static List<Action> executed(List<Action> actions) {
         Map<Action, Integer> pending = new HashMap<>();
         List<Action> graph = new ArrayList<>();
         for (Action a : actions) {
-            if (a.runnable && !a.optional && a.node != null && a.rsc.managed && a.node.online) graph.add(a);
+            if (inGraph(a)) graph.add(a);
         }
         Map<Action, Boolean> inGraph = new HashMap<>();
         for (Action a : graph) inGraph.put(a, true);
