@@ -1,14 +1,12 @@
 package dev.cairn.controller.deploy;
 
 import dev.cairn.controller.deploy.ClusterSnapshot.NodeStatus;
+import dev.cairn.policy.cib.CibReader;
 import dev.cairn.policy.model.Cib;
 import dev.cairn.policy.model.Configuration;
 import dev.cairn.policy.model.NodeDef;
-import dev.cairn.policy.model.NodeState;
 import dev.cairn.policy.model.OpDef;
-import dev.cairn.policy.model.OpRecord;
 import dev.cairn.policy.model.ResourceDef;
-import dev.cairn.policy.model.ResourceHistory;
 import dev.cairn.policy.model.Status;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,25 +45,31 @@ public final class CibBuilder {
         }
         Configuration conf = new Configuration(options, defaults, Map.of(), nodes, resources, spec.locations(),
                 spec.colocations(), spec.orders());
-        List<NodeState> states = new ArrayList<>();
+        // the status goes through the CIB reader (Pacemaker's own format), so this adapter does not
+        // depend on the model's history records
+        StringBuilder x = new StringBuilder("<cib have-quorum=\"1\" crm_feature_set=\"" + FEATURE_SET + "\"><configuration><resources>");
+        for (ServiceDef s : spec.services()) {
+            x.append("<primitive id=\"").append(esc(s.id())).append("\" class=\"cairn\" type=\"service\"/>");
+        }
+        x.append("</resources></configuration><status>");
         for (NodeStatus n : snap.nodes()) {
             Map<String, String> attrs = new LinkedHashMap<>();
             if (n.standby()) attrs.put("standby", "on");
-            List<ResourceHistory> hist = new ArrayList<>();
+            StringBuilder hist = new StringBuilder();
             Map<String, Integer> fails = new LinkedHashMap<>();
             for (ObservedService o : snap.observed().getOrDefault(n.name(), List.of())) {
                 var def = spec.service(o.service());
                 if (def.isEmpty() || skip.contains(o.service() + "@" + n.name())) continue;
                 long iv = def.get().monitor().intervalMs();
                 if (o.failCount() > 0) fails.merge(o.service(), o.failCount(), Integer::sum);
-                List<OpRecord> ops = new ArrayList<>();
-                ops.add(op(o.service(), "start", 0, 1, 0));
+                hist.append("<lrm_resource id=\"").append(esc(o.service())).append("\" class=\"cairn\" type=\"service\">");
+                hist.append(op(o.service(), "start", 0, 1, 0));
                 switch (o.state()) {
-                    case "running" -> ops.add(op(o.service(), "monitor", iv, 2, 0));
-                    case "failed" -> ops.add(op(o.service(), "monitor", iv, 2, 1));
-                    default -> ops.add(op(o.service(), "stop", 0, 2, 0));
+                    case "running" -> hist.append(op(o.service(), "monitor", iv, 2, 0));
+                    case "failed" -> hist.append(op(o.service(), "monitor", iv, 2, 1));
+                    default -> hist.append(op(o.service(), "stop", 0, 2, 0));
                 }
-                hist.add(new ResourceHistory(o.service(), ops));
+                hist.append("</lrm_resource>");
             }
             for (ServiceDef s : spec.services()) {
                 int extra = snap.actionFailures().getOrDefault(s.id() + "@" + n.name(), 0);
@@ -76,13 +80,35 @@ public final class CibBuilder {
                 attrs.put("fail-count-" + f.getKey() + "#monitor_" + iv, Integer.toString(f.getValue()));
             }
             String up = n.up() ? "true" : "false";
-            states.add(new NodeState(n.name(), n.name(), up, n.up() ? "online" : "offline", n.up() ? "member" : "down",
-                    n.up() ? "member" : "down", attrs, hist));
+            x.append("<node_state id=\"").append(esc(n.name())).append("\" uname=\"").append(esc(n.name()))
+                    .append("\" in_ccm=\"").append(up).append("\" crmd=\"").append(n.up() ? "online" : "offline")
+                    .append("\" join=\"").append(n.up() ? "member" : "down").append("\" expected=\"").append(n.up() ? "member" : "down")
+                    .append("\">");
+            if (!attrs.isEmpty()) {
+                x.append("<transient_attributes id=\"").append(esc(n.name())).append("\"><instance_attributes id=\"status-")
+                        .append(esc(n.name())).append("\">");
+                int i = 0;
+                for (var a : attrs.entrySet()) {
+                    x.append("<nvpair id=\"a").append(i++).append("\" name=\"").append(esc(a.getKey())).append("\" value=\"")
+                            .append(esc(a.getValue())).append("\"/>");
+                }
+                x.append("</instance_attributes></transient_attributes>");
+            }
+            if (!hist.isEmpty()) x.append("<lrm id=\"").append(esc(n.name())).append("\"><lrm_resources>").append(hist).append("</lrm_resources></lrm>");
+            x.append("</node_state>");
         }
-        return new Cib(conf, new Status(true, null, FEATURE_SET, states));
+        x.append("</status></cib>");
+        Status status = CibReader.parse(x.toString()).status();
+        return new Cib(conf, status);
     }
 
-    private static OpRecord op(String rsc, String task, long interval, int call, int rc) {
-        return new OpRecord(rsc + "_" + task + "_" + interval, task, interval, call, rc, 0, 0, FEATURE_SET);
+    private static String op(String rsc, String task, long interval, int call, int rc) {
+        return "<lrm_rsc_op id=\"" + esc(rsc) + "_" + task + "_" + interval + "\" operation=\"" + task + "\" interval=\"" + interval
+                + "\" call-id=\"" + call + "\" rc-code=\"" + rc + "\" op-status=\"0\" transition-key=\"0:" + call + ":0:cairn\""
+                + " crm_feature_set=\"" + FEATURE_SET + "\"/>";
+    }
+
+    private static String esc(String v) {
+        return v.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }
