@@ -62,6 +62,8 @@ public final class Agent implements AutoCloseable {
         this.services = new ServiceSupervisor(this.dataDir.resolve("services"), reportWanted::release);
         this.work = new WorkLoop(name, client, new EpochGuard(this.dataDir.resolve("epoch")), this::reportNow);
         ServiceWork.register(work, services);
+        work.handle(dev.cairn.agent.states.StateRunHandler.KIND,
+                new dev.cairn.agent.states.StateRunHandler(name, client, this.dataDir.resolve("states")));
     }
 
     public Path dataDir() { return dataDir; }

@@ -4,6 +4,9 @@ import dev.cairn.controller.Controller;
 import dev.cairn.controller.ControllerConfig;
 import dev.cairn.controller.packages.PackageProcessing;
 import dev.cairn.controller.packages.PackagesApi;
+import dev.cairn.controller.staterun.StateRunEvents;
+import dev.cairn.controller.staterun.StateRuns;
+import dev.cairn.controller.staterun.StateRunsApi;
 import dev.cairn.core.storage.PackageStorage;
 import dev.cairn.core.store.CoordinationStore;
 import dev.cairn.packages.PackageEvents;
@@ -50,7 +53,16 @@ public final class ClusterAssembly {
         PackageProcessing processing = new PackageProcessing(packages, Duration.ofMillis(500), Duration.ofMinutes(1));
         c.addLeaderService(processing);
         PackagesApi.register(c.router(), packages, processing::wake);
-        dev.cairn.controller.deploy.Deployments.install(c);
+        var deployments = dev.cairn.controller.deploy.Deployments.install(c);
+        StateRuns stateRuns = new StateRuns(store, c.nodes(), deployments.queue(), clock, () -> currentEpoch(c), StateRunEvents.NONE);
+        StateRunsApi.register(c.router(), stateRuns);
         return c;
+    }
+
+    /** The epoch work is queued with: ours when leading, else the latest the store knows. */
+    static long currentEpoch(Controller c) {
+        if (c.isLeader()) return c.epoch();
+        return c.store().get(dev.cairn.core.store.StorePath.of("leader", "controllers", "epoch"))
+                .map(v -> Long.parseLong(new String(v.value(), java.nio.charset.StandardCharsets.UTF_8).trim())).orElse(0L);
     }
 }

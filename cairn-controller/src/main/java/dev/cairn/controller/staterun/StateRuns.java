@@ -1,0 +1,252 @@
+package dev.cairn.controller.staterun;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.controller.nodes.NodeRegistry;
+import dev.cairn.controller.work.WorkQueue;
+import dev.cairn.core.CairnException;
+import dev.cairn.core.ErrorCode;
+import dev.cairn.core.Json;
+import dev.cairn.core.api.NodeView;
+import dev.cairn.core.store.CoordinationStore;
+import dev.cairn.core.store.StorePath;
+import dev.cairn.core.store.Versioned;
+import dev.cairn.states.StateEngine;
+import dev.cairn.states.compile.Compiler;
+import dev.cairn.states.compile.Mode;
+import dev.cairn.states.exec.RunContext;
+import dev.cairn.states.source.SlsTree;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
+
+/**
+ * Cluster state runs: the controller compiles a source once (compile errors reject the run before
+ * anything is sent), stores it, and queues one {@code state.run} work item per targeted node; each
+ * agent executes its part and reports state by state. A node that goes down mid-run is reported
+ * {@code lost}, never waited for forever.
+ */
+public final class StateRuns {
+    public static final StorePath RUNS = StorePath.of("state-runs");
+    static final int MAX_BUNDLE_BYTES = 512 * 1024;
+
+    public record StateRun(String id, String description, String target, String mode, boolean test, List<String> nodes, Instant createdAt) {}
+
+    public record NodeRun(String node, String status, String workId, Instant startedAt, Instant finishedAt, String error,
+                          Integer states, Integer failed, Integer changed) {
+        boolean terminal() { return status.equals("succeeded") || status.equals("failed") || status.equals("lost"); }
+
+        NodeRun with(String s, Instant started, Instant finished, String err, Integer st, Integer f, Integer c) {
+            return new NodeRun(node, s, workId, started, finished, err, st, f, c);
+        }
+    }
+
+    private final CoordinationStore store;
+    private final NodeRegistry nodes;
+    private final WorkQueue work;
+    private final Clock clock;
+    private final LongSupplier epoch;
+    private final StateRunEvents events;
+
+    public StateRuns(CoordinationStore store, NodeRegistry nodes, WorkQueue work, Clock clock, LongSupplier epoch, StateRunEvents events) {
+        this.store = store;
+        this.nodes = nodes;
+        this.work = work;
+        this.clock = clock;
+        this.epoch = epoch;
+        this.events = events;
+    }
+
+    /** Compiles and dispatches; returns the run, or throws COMPILE_ERROR listing every error (nothing sent). */
+    public StateRun submit(SlsTree tree, String target, String modeName, boolean test) {
+        Mode mode = Mode.parse(modeName == null ? "ansible" : modeName);
+        byte[] bundle = Json.bytes(tree);
+        if (bundle.length > MAX_BUNDLE_BYTES) {
+            throw new CairnException(ErrorCode.TOO_LARGE, "the state source is " + bundle.length / 1024 + " KiB; a cluster run takes at most "
+                    + MAX_BUNDLE_BYTES / 1024 + " KiB of SLS", "move large files into packages and reference them with file.managed source:");
+        }
+        StateEngine compilerOnly = StateEngine.withBuiltins(new RunContext(Path.of("."), null, null, Map.of()));
+        Compiler.Result compiled = compilerOnly.compile(tree::load, tree.top(), mode);
+        if (!compiled.ok()) {
+            throw new CairnException(ErrorCode.COMPILE_ERROR, "the states do not compile: " + String.join("; ", compiled.errors()),
+                    "fix the SLS and apply again; nothing was run");
+        }
+        List<String> targets = resolveTargets(target);
+        long e = epoch.getAsLong();
+        StorePath runPath = store.createSequential(RUNS, "run-", new byte[0]);
+        String id = runPath.name();
+        StateRun run = new StateRun(id, tree.description(), target, mode.name().toLowerCase(), test, targets, clock.instant());
+        store.put(runPath, Json.bytes(run));
+        store.put(runPath.child("bundle"), bundle);
+        for (String n : targets) {
+            var item = work.submit(n, "state.run", e, Map.of("run", id, "mode", mode.name().toLowerCase(), "test", test));
+            store.put(runPath.child("nodes").child(n), Json.bytes(new NodeRun(n, "queued", item.id(), null, null, null, null, null, null)));
+        }
+        events.emit("state.run.queued", id, "state run " + id + " queued for " + targets.size() + " node(s): " + String.join(", ", targets),
+                Map.of("target", target, "mode", run.mode(), "nodes", targets));
+        return run;
+    }
+
+    List<String> resolveTargets(String target) {
+        if (target == null || target.isBlank()) {
+            throw new CairnException(ErrorCode.INVALID_INPUT, "a cluster run needs --target", "use a node-name glob like 'node-*' or label=value");
+        }
+        List<String> out = new ArrayList<>();
+        int eq = target.indexOf('=');
+        Pattern glob = eq < 0 ? Pattern.compile(globToRegex(target)) : null;
+        for (NodeView n : nodes.list()) {
+            boolean match = glob != null ? glob.matcher(n.name()).matches()
+                    : target.substring(eq + 1).equals(n.labels().get(target.substring(0, eq)));
+            if (match && n.state().equals("up")) out.add(n.name());
+        }
+        if (out.isEmpty()) {
+            throw new CairnException(ErrorCode.NOT_FOUND, "no node that is up matches target '" + target + "'",
+                    "see 'cairn node list'; targets are name globs (node-*) or label=value");
+        }
+        return out;
+    }
+
+    static String globToRegex(String glob) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : glob.toCharArray()) {
+            switch (c) {
+                case '*' -> sb.append(".*");
+                case '?' -> sb.append('.');
+                default -> sb.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return sb.toString();
+    }
+
+    public SlsTree bundle(String id) {
+        return store.get(RUNS.child(id).child("bundle")).map(v -> Json.read(v.value(), SlsTree.class))
+                .orElseThrow(() -> notFound(id));
+    }
+
+    public StateRun run(String id) {
+        return store.get(RUNS.child(id)).filter(v -> v.value().length > 0).map(v -> Json.read(v.value(), StateRun.class))
+                .orElseThrow(() -> notFound(id));
+    }
+
+    public List<StateRun> list() {
+        List<StateRun> out = new ArrayList<>();
+        for (String id : store.children(RUNS)) {
+            store.get(RUNS.child(id)).filter(v -> v.value().length > 0).ifPresent(v -> out.add(Json.read(v.value(), StateRun.class)));
+        }
+        return out;
+    }
+
+    /** The run with every node's status and results; marks nodes that went down mid-run as lost. */
+    public Map<String, Object> show(String id) {
+        StateRun run = run(id);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", run.id());
+        out.put("description", run.description());
+        out.put("target", run.target());
+        out.put("mode", run.mode());
+        out.put("test", run.test());
+        out.put("createdAt", run.createdAt());
+        List<Map<String, Object>> nodeViews = new ArrayList<>();
+        boolean done = true;
+        boolean ok = true;
+        Map<String, String> liveness = new LinkedHashMap<>();
+        for (NodeView n : nodes.list()) liveness.put(n.name(), n.state());
+        for (String n : run.nodes()) {
+            NodeRun nr = markLostIfDown(id, n, liveness.getOrDefault(n, "down"));
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("node", n);
+            v.put("status", nr.status());
+            v.put("startedAt", nr.startedAt());
+            v.put("finishedAt", nr.finishedAt());
+            v.put("error", nr.error());
+            v.put("states", results(id, n));
+            nodeViews.add(v);
+            done &= nr.terminal();
+            ok &= nr.status().equals("succeeded");
+        }
+        out.put("status", !done ? "running" : ok ? "succeeded" : "failed");
+        out.put("nodes", nodeViews);
+        return out;
+    }
+
+    private NodeRun markLostIfDown(String id, String node, String liveness) {
+        StorePath p = RUNS.child(id).child("nodes").child(node);
+        while (true) {
+            Versioned<byte[]> v = store.get(p).orElseThrow(() -> notFound(id));
+            NodeRun nr = Json.read(v.value(), NodeRun.class);
+            if (nr.terminal() || liveness.equals("up")) return nr;
+            NodeRun lost = nr.with("lost", nr.startedAt(), clock.instant(), "node " + node + " went down before finishing", null, null, null);
+            if (store.compareAndSet(p, Json.bytes(lost), v.version()).isPresent()) {
+                work.cancel(node, nr.workId());
+                events.emit("state.run.lost", id, "node " + node + " went down during state run " + id, Map.of("node", node));
+                return lost;
+            }
+        }
+    }
+
+    private List<JsonNode> results(String id, String node) {
+        StorePath dir = RUNS.child(id).child("nodes").child(node).child("results");
+        List<JsonNode> out = new ArrayList<>();
+        for (String r : store.children(dir)) store.get(dir.child(r)).ifPresent(v -> out.add(Json.tree(v.value())));
+        return out;
+    }
+
+    /** An agent reports that it started its part. */
+    public void started(String id, String node) {
+        update(id, node, nr -> nr.status().equals("queued") ? nr.with("running", clock.instant(), null, null, null, null, null) : nr);
+    }
+
+    /** An agent reports one state's result (idempotent per run_num). */
+    public void result(String id, String node, JsonNode state) {
+        requireNodeRun(id, node);
+        int runNum = state.path("run_num").asInt(-1);
+        if (runNum < 0) throw new CairnException(ErrorCode.BAD_REQUEST, "a state result needs run_num", null);
+        StorePath p = RUNS.child(id).child("nodes").child(node).child("results").child(String.format("s-%06d", runNum));
+        if (store.createIfAbsent(p, Json.bytes(state)).isPresent()) {
+            boolean failed = state.path("result").isBoolean() && !state.path("result").asBoolean();
+            events.emit("state.result", id + "/" + node, node + ": " + state.path("function").asText() + " " + state.path("id").asText()
+                    + (failed ? " failed" : " ok") + " — " + state.path("comment").asText(""),
+                    Map.of("run", id, "node", node, "state", state.path("id").asText(), "result", !failed));
+        }
+    }
+
+    /** An agent reports its part finished, with every result (gaps from lost reports are filled). */
+    public void finished(String id, String node, JsonNode body) {
+        for (JsonNode s : body.path("results")) result(id, node, s);
+        boolean ok = body.path("ok").asBoolean(false);
+        String err = body.path("error").isMissingNode() || body.path("error").isNull() ? null : body.path("error").asText();
+        NodeRun nr = update(id, node, cur -> cur.terminal() ? cur : cur.with(ok ? "succeeded" : "failed",
+                cur.startedAt() == null ? clock.instant() : cur.startedAt(), clock.instant(), err,
+                body.path("states").isMissingNode() ? null : body.path("states").asInt(),
+                body.path("failed").isMissingNode() ? null : body.path("failed").asInt(),
+                body.path("changed").isMissingNode() ? null : body.path("changed").asInt()));
+        events.emit(ok ? "state.run.node.succeeded" : "state.run.node.failed", id + "/" + node,
+                node + " finished state run " + id + ": " + nr.status(), Map.of("run", id, "node", node));
+    }
+
+    private NodeRun requireNodeRun(String id, String node) {
+        return store.get(RUNS.child(id).child("nodes").child(node)).map(v -> Json.read(v.value(), NodeRun.class))
+                .orElseThrow(() -> new CairnException(ErrorCode.NOT_FOUND, "state run " + id + " has no part for node " + node, null));
+    }
+
+    private NodeRun update(String id, String node, java.util.function.UnaryOperator<NodeRun> f) {
+        StorePath p = RUNS.child(id).child("nodes").child(node);
+        while (true) {
+            Optional<Versioned<byte[]>> v = store.get(p);
+            if (v.isEmpty()) throw new CairnException(ErrorCode.NOT_FOUND, "state run " + id + " has no part for node " + node, null);
+            NodeRun cur = Json.read(v.get().value(), NodeRun.class);
+            NodeRun next = f.apply(cur);
+            if (next.equals(cur) || store.compareAndSet(p, Json.bytes(next), v.get().version()).isPresent()) return next;
+        }
+    }
+
+    private static CairnException notFound(String id) {
+        return new CairnException(ErrorCode.NOT_FOUND, "no state run '" + id + "'", "see 'cairn state runs'");
+    }
+}
