@@ -114,8 +114,11 @@ public class EventsBench {
             try {
                 ApiClient api = new ApiClient(c.url());
                 for (int i = 0; i < 50; i++) api.get("/api/v1/events?limit=100");
-                report("HTTP GET /api/v1/events?limit=100", latencies(reps, () -> api.get("/api/v1/events?limit=100")), listing);
-                report("HTTP GET ?type=bench&since=head-100", latencies(reps, () -> api.get("/api/v1/events?type=bench&since=" + (head - 100))), listing);
+                double[] health = latencies(reps, () -> api.get("/healthz"));
+                report("reference: HTTP GET /healthz", health, null);
+                System.out.println("(HTTP ratios below are to GET /healthz)");
+                report("HTTP GET /api/v1/events?limit=100", latencies(reps, () -> api.get("/api/v1/events?limit=100")), health);
+                report("HTTP GET ?type=bench&since=head-100", latencies(reps, () -> api.get("/api/v1/events?type=bench&since=" + (head - 100))), health);
             } finally {
                 c.close();
                 events.close();
@@ -148,7 +151,7 @@ public class EventsBench {
     static void report(String what, double[] sorted, double[] reference) {
         double p50 = sorted[sorted.length / 2];
         double p99 = sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * 0.99) - 1)];
-        String ratio = reference == null ? "" : String.format("   (p50 ratio to listing %.1f)", p50 / reference[reference.length / 2]);
+        String ratio = reference == null ? "" : String.format("   (p50 ratio to reference %.1f)", p50 / reference[reference.length / 2]);
         System.out.printf("query %-40s p50 %7.2f ms  p99 %7.2f ms%s%n", what, p50, p99, ratio);
     }
 
