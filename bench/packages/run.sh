@@ -7,4 +7,11 @@ root="$(cd "$here/../.." && pwd)"
 java="${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
 cp_file="$root/cairn-packages/target/bench.classpath"
 (cd "$root" && ./mvnw -B -q -o -pl cairn-packages dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null)
-exec "$java" -Xmx${BENCH_XMX:-512m} -XX:+UseG1GC -cp "$root/cairn-packages/target/classes:$(cat "$cp_file")" "$here/PackagesBench.java" "$@"
+# the JVM's options go in an argument file, so the command line stays short
+args="$(mktemp /tmp/pkgbench-args.XXXXXX)"
+trap 'rm -f "$args"' EXIT
+slf4j_simple="$(ls ~/.m2/repository/org/slf4j/slf4j-simple/2.0.17/slf4j-simple-2.0.17.jar 2>/dev/null || true)"
+printf -- '-Xmx%s\n-XX:+UseG1GC\n-Dorg.slf4j.simpleLogger.defaultLogLevel=warn\n-cp\n%s\n%s\n' "${BENCH_XMX:-512m}" \
+  "$root/cairn-packages/target/classes:$(cat "$cp_file")${slf4j_simple:+:$slf4j_simple}" \
+  "$here/PackagesBench.java" > "$args"
+"$java" "@$args" "$@"

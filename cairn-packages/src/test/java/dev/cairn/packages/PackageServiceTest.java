@@ -104,6 +104,39 @@ class PackageServiceTest {
         assertEquals(List.of(), storage.list(StorageKey.STAGING), "the upload went once installed");
     }
 
+    /** Like a request body or a file: reading after close fails. */
+    static final class StrictStream extends java.io.FilterInputStream {
+        boolean closed;
+
+        StrictStream(byte[] data) { super(new ByteArrayInputStream(data)); }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (closed) throw new IOException("read after close");
+            return super.read(b, off, len);
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (closed) throw new IOException("read after close");
+            return super.read();
+        }
+
+        @Override
+        public void close() { closed = true; }
+    }
+
+    @Test
+    void theUploadStreamIsReadToItsEndAndLeftToTheCallerToClose() throws Exception {
+        byte[] archive = manifestArchive("strict", "1");
+        StrictStream in = new StrictStream(archive);
+        OperationTicket t = service.add(in, Optional.of(Sha256.of(archive)));
+        assertFalse(in.closed);
+        assertEquals(archive.length, storage.size(StorageKey.STAGING.child(
+                storage.list(StorageKey.STAGING).get(0).name())).getAsLong(), "the whole upload is staged");
+        assertEquals(2, t.row());
+    }
+
     @Test
     void waitReportsAFailure() throws Exception {
         OperationTicket t = service.add(new ByteArrayInputStream(manifestArchive("hello", "1")), Optional.empty());

@@ -70,12 +70,14 @@ public final class PackageArchive {
 
     /**
      * Streams every file of the archive into {@code sink}, validating as it goes, and checks at the
-     * end that the archive is the package {@code expected} (when given).
+     * end that the archive is the package {@code expected} (when given). {@code raw} is left open,
+     * positioned after what the archive format consumed.
      */
     public static ArchiveSummary extract(InputStream raw, Limits limits, Coordinate expected, InstallSource.FileSink sink) {
         Collector col = new Collector(limits, sink);
         try {
-            BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+            // the caller owns raw: closing the archive readers must not close it
+            BufferedInputStream in = new BufferedInputStream(new NoClose(raw), 1 << 16);
             in.mark(4);
             byte[] magic = in.readNBytes(4);
             in.reset();
