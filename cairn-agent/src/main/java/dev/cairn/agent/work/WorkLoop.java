@@ -67,6 +67,8 @@ public final class WorkLoop {
             try {
                 JsonNode r = client.get("/api/v1/nodes/" + node + "/work?wait=" + WAIT.toSeconds() + "s", WAIT.plusSeconds(10));
                 backoff = 200;
+                long published = r.path("epoch").asLong(-1);
+                if (published >= 0) epochs.admit(published); // learn the current leader's epoch before running anything
                 for (JsonNode item : r.path("items")) {
                     if (!running.get()) return;
                     process(Json.MAPPER.treeToValue(item, AgentWork.class));

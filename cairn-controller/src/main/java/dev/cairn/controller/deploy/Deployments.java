@@ -1,6 +1,7 @@
 package dev.cairn.controller.deploy;
 
 import dev.cairn.controller.Controller;
+import dev.cairn.controller.work.EpochPublisher;
 import dev.cairn.controller.work.WorkApi;
 import dev.cairn.controller.work.WorkInbox;
 import dev.cairn.controller.work.WorkQueue;
@@ -37,6 +38,7 @@ public final class Deployments {
         WorkApi.register(c.router(), queue, inbox);
         DeploymentsApi.register(c.router(), store, queue);
         Cpe cpe = new Cpe(store, queue, detector, c.clock(), events, faults);
+        c.addLeaderService(new EpochPublisher(queue)); // before the CPE queues anything
         c.addLeaderService(cpe);
         c.addCloseable(inbox);
         c.addCloseable(heartbeats);

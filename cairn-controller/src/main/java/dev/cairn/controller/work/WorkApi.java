@@ -28,6 +28,7 @@ public final class WorkApi {
             Duration wait = parseWait(req.query("wait").orElse("0"));
             List<WorkItem> items = inbox.poll(node, wait);
             Map<String, Object> body = new LinkedHashMap<>();
+            body.put("epoch", queue.publishedEpoch());
             body.put("items", items);
             return Reply.ok(body);
         });

@@ -24,6 +24,8 @@ import java.util.Optional;
 public final class WorkQueue {
     public static final StorePath WORK = StorePath.of("work");
     public static final StorePath RESULTS = StorePath.of("work-results");
+    /** The current leader's epoch, published when it takes over; polls hand it to agents. */
+    public static final StorePath EPOCH = StorePath.of("work-epoch");
 
     /** What is stored for an item; the id is the entry's name. */
     record Stored(String kind, long epoch, JsonNode payload, Instant created) {}
@@ -98,6 +100,27 @@ public final class WorkQueue {
     /** Removes an item nobody should run any more (its node went down, its deployment went away). */
     public boolean cancel(String node, String id) {
         return store.delete(WORK.child(node).child(id), StoreOp.ANY_VERSION);
+    }
+
+    /**
+     * Raises the published leader epoch (never lowers it). Agents learn it with every poll, so work
+     * that a deposed leader queues afterwards is refused even by agents the new leader has not yet
+     * sent anything.
+     */
+    public void publishEpoch(long epoch) {
+        while (true) {
+            var cur = store.get(EPOCH);
+            if (cur.isEmpty()) {
+                if (store.createIfAbsent(EPOCH, Json.bytes(epoch)).isPresent()) return;
+                continue;
+            }
+            if (Json.read(cur.get().value(), Long.class) >= epoch) return;
+            if (store.compareAndSet(EPOCH, Json.bytes(epoch), cur.get().version()).isPresent()) return;
+        }
+    }
+
+    public long publishedEpoch() {
+        return store.get(EPOCH).map(v -> Json.read(v.value(), Long.class)).orElse(-1L);
     }
 
     public void deleteResult(String node, String id) {
