@@ -2,9 +2,11 @@ package dev.cairn.cli;
 
 import dev.cairn.controller.Controller;
 import dev.cairn.controller.ControllerConfig;
+import dev.cairn.controller.events.EventEmitter;
+import dev.cairn.controller.events.EventOptions;
+import dev.cairn.controller.events.Events;
 import dev.cairn.controller.packages.PackageProcessing;
 import dev.cairn.controller.packages.PackagesApi;
-import dev.cairn.controller.staterun.StateRunEvents;
 import dev.cairn.controller.staterun.StateRuns;
 import dev.cairn.controller.staterun.StateRunsApi;
 import dev.cairn.core.storage.PackageStorage;
@@ -42,10 +44,17 @@ public final class ClusterAssembly {
     }
 
     public static Controller controller(ControllerConfig config, CoordinationStore store, Paths paths) {
+        return controller(config, store, paths, EventOptions.defaults());
+    }
+
+    public static Controller controller(ControllerConfig config, CoordinationStore store, Paths paths, EventOptions eventOptions) {
         Clock clock = Clock.systemUTC();
         Controller c = new Controller(config, store, clock);
+        Events events = Events.install(c, eventOptions);
+        c.addCloseable(events);
+        EventEmitter emitter = new EventEmitter(events.log());
         PackageStorage storage = PackageStorages.open(paths.storage());
-        PackageEvents packageEvents = PackageEvents.NONE;
+        PackageEvents packageEvents = emitter::emit;
         String base = "http://" + config.host() + ":" + config.port();
         PackageService packages = new PackageService(store, storage, packageEvents, UriFetcher.DEFAULT,
                 new PackageService.Config(PackageService.Config.DEFAULT.maxUploadBytes(), PackageService.Config.DEFAULT.limits(),
@@ -53,8 +62,8 @@ public final class ClusterAssembly {
         PackageProcessing processing = new PackageProcessing(packages, Duration.ofMillis(500), Duration.ofMinutes(1));
         c.addLeaderService(processing);
         PackagesApi.register(c.router(), packages, processing::wake);
-        var deployments = dev.cairn.controller.deploy.Deployments.install(c);
-        StateRuns stateRuns = new StateRuns(store, c.nodes(), deployments.queue(), clock, () -> currentEpoch(c), StateRunEvents.NONE);
+        var deployments = dev.cairn.controller.deploy.Deployments.install(c, emitter::emit, dev.cairn.controller.deploy.DpeFaults.NONE);
+        StateRuns stateRuns = new StateRuns(store, c.nodes(), deployments.queue(), clock, () -> currentEpoch(c), emitter::emit);
         StateRunsApi.register(c.router(), stateRuns);
         return c;
     }

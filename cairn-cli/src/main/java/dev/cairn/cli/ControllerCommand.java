@@ -47,6 +47,9 @@ public final class ControllerCommand implements Callable<Integer> {
     @Option(names = "--zk-connect-timeout", defaultValue = "15s", description = "How long to wait for ZooKeeper at start-up (default: ${DEFAULT-VALUE}).")
     String connectTimeout;
 
+    @CommandLine.Mixin
+    EventFlags eventFlags;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -59,7 +62,7 @@ public final class ControllerCommand implements Callable<Integer> {
         Controller controller;
         try {
             controller = ClusterAssembly.controller(new ControllerConfig(cid, host, port, hbTimeout), store,
-                    new ClusterAssembly.Paths(data.toAbsolutePath(), storage)).start();
+                    new ClusterAssembly.Paths(data.toAbsolutePath(), storage), eventFlags.options()).start();
         } catch (RuntimeException e) {
             store.close();
             throw e;

@@ -46,6 +46,10 @@ public final class EmbeddedCluster implements AutoCloseable {
     }
 
     public static EmbeddedCluster start(Path dataDir, int port, int agentCount) {
+        return start(dataDir, port, agentCount, dev.cairn.controller.events.EventOptions.defaults());
+    }
+
+    public static EmbeddedCluster start(Path dataDir, int port, int agentCount, dev.cairn.controller.events.EventOptions events) {
         Path dir = dataDir.toAbsolutePath().normalize();
         FileChannel ch = null;
         FileLock lock = null;
@@ -75,7 +79,7 @@ public final class EmbeddedCluster implements AutoCloseable {
             zk = EmbeddedZooKeeper.start(dir.resolve("zk"), 0);
             store = ZkCoordinationStore.connect(zk.connectString(), Duration.ofSeconds(10), Duration.ofSeconds(20));
             controller = ClusterAssembly.controller(ControllerConfig.defaults("embedded", port), store,
-                    new ClusterAssembly.Paths(dir)).start();
+                    new ClusterAssembly.Paths(dir), events).start();
             EmbeddedCluster c = new EmbeddedCluster(dir, ch, lock, zk, store, controller);
             for (int i = 1; i <= agentCount; i++) {
                 c.agents.add(new Agent(controller.url(), "node-" + i, Map.of("embedded", "true"), Duration.ofMillis(500),

@@ -21,6 +21,11 @@ import picocli.CommandLine.Command;
                 NodeCommand.class,
                 RepoCommand.class,
                 PackageCommand.class,
+                StateCommand.class,
+                ModuleCommand.class,
+                DeploymentCommand.class,
+                ServiceCommand.class,
+                EventsCommand.class,
                 CommandLine.HelpCommand.class,
         },
         footer = {"", "Exit codes: 0 success, 1 the operation failed, 2 bad usage or input."})

@@ -24,6 +24,9 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = ".cairn", description = "Data directory (default: ${DEFAULT-VALUE}).")
     Path data;
 
+    @CommandLine.Mixin
+    EventFlags eventFlags;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -38,7 +41,7 @@ public final class UpCommand implements Callable<Integer> {
                     "use 1 to 65535 (0 picks a free port)");
         }
         PrintWriter out = spec.commandLine().getOut();
-        EmbeddedCluster cluster = EmbeddedCluster.start(data, port, agents);
+        EmbeddedCluster cluster = EmbeddedCluster.start(data, port, agents, eventFlags.options());
         out.printf("cairn is up: controller %s, %d agent(s), data %s%n", cluster.url(), agents, cluster.dataDir());
         out.printf("try: CAIRN_URL=%s ./cairn node list%n", cluster.url());
         out.flush();
