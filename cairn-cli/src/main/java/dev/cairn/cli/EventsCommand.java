@@ -14,8 +14,10 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,6 +36,8 @@ import picocli.CommandLine.Spec;
                 "--json prints {\"events\":[{\"seq\",\"time\",\"type\",\"subject\",\"message\",\"data\"}]},",
                 "or one event object per line with --follow."})
 public final class EventsCommand implements Callable<Integer> {
+    static final Duration SILENCE = Duration.ofSeconds(45);
+
     @Mixin
     ClientOptions client;
 
@@ -119,10 +123,13 @@ public final class EventsCommand implements Callable<Integer> {
                 warned = false;
             }
             backoff = 250;
+            AtomicLong lastRead = new AtomicLong(System.nanoTime());
+            Thread watchdog = Thread.ofVirtual().start(() -> closeWhenSilent(in, lastRead));
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String lineText;
                 String data = null;
                 while ((lineText = r.readLine()) != null) {
+                    lastRead.set(System.nanoTime());
                     if (lineText.startsWith("data:")) {
                         data = lineText.substring(5).trim();
                     } else if (lineText.isEmpty() && data != null) {
@@ -134,7 +141,9 @@ public final class EventsCommand implements Callable<Integer> {
                     }
                 }
             } catch (IOException e) {
-                // the stream dropped: reconnect from the cursor below
+                // the stream dropped (or went silent): reconnect from the cursor below
+            } finally {
+                watchdog.interrupt();
             }
             if (!warned) {
                 err.println("warning: the event stream ended; reconnecting after event " + cursor);
@@ -142,6 +151,24 @@ public final class EventsCommand implements Callable<Integer> {
                 warned = true;
             }
             Thread.sleep(backoff);
+        }
+    }
+
+    /**
+     * The server sends a comment at least every 15 s; a connection silent for {@link #SILENCE}
+     * is half-open (the controller's machine vanished), so close it and reconnect elsewhere.
+     */
+    private static void closeWhenSilent(InputStream in, AtomicLong lastRead) {
+        try {
+            while (true) {
+                Thread.sleep(1_000);
+                if (System.nanoTime() - lastRead.get() > SILENCE.toNanos()) {
+                    in.close();
+                    return;
+                }
+            }
+        } catch (InterruptedException | IOException e) {
+            // the stream ended first
         }
     }
 
