@@ -1,0 +1,117 @@
+import dev.cairn.agent.Agent;
+import dev.cairn.agent.service.ServiceReport;
+import dev.cairn.controller.Controller;
+import dev.cairn.controller.ControllerConfig;
+import dev.cairn.controller.deploy.DeployEvents;
+import dev.cairn.controller.deploy.DeploymentView;
+import dev.cairn.controller.deploy.Deployments;
+import dev.cairn.controller.deploy.DpeFaults;
+import dev.cairn.controller.deploy.ServiceView;
+import dev.cairn.core.api.ApiClient;
+import dev.cairn.storezk.EmbeddedZooKeeper;
+import dev.cairn.storezk.ZkCoordinationStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Scale: an embedded ZooKeeper and a controller in this JVM, 100 in-process agents (default
+ * heartbeats), 10 deployments of 100 services each (real `sleep` processes). Measures the time
+ * from applying all ten until every service is reported running, then from killing 10 agents (their
+ * loops stop and their service processes are killed) until every service runs again on the other
+ * 90 nodes.
+ */
+public class ScaleBench {
+    static final int AGENTS = 100;
+    static final int DEPLOYMENTS = 10;
+    static final int PER_DEPLOYMENT = 100;
+
+    public static void main(String[] args) throws Exception {
+        Path work = Files.createTempDirectory("cairn-bench-scale");
+        EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(work.resolve("zk"), 0);
+        ZkCoordinationStore store = ZkCoordinationStore.connect(zk.connectString(), Duration.ofSeconds(10), Duration.ofSeconds(20));
+        Controller c = new Controller(new ControllerConfig("bench", "127.0.0.1", 0, Duration.ofSeconds(2)), store, Clock.systemUTC());
+        Deployments d = Deployments.install(c, (t, s, m, data) -> { }, DpeFaults.NONE);
+        c.start();
+        List<Agent> agents = new ArrayList<>();
+        try {
+            for (int i = 1; i <= AGENTS; i++) {
+                agents.add(new Agent(c.url(), "node-" + i, Map.of(), Duration.ofMillis(500), work.resolve("node-" + i)).start());
+            }
+            long t = System.nanoTime();
+            while (c.nodes().list().stream().filter(n -> n.state().equals("up")).count() < AGENTS) Thread.sleep(50);
+            System.out.printf("%d agents up in %.1f s%n", AGENTS, (System.nanoTime() - t) / 1e9);
+
+            ApiClient api = new ApiClient(c.url());
+            long t0 = System.nanoTime();
+            for (int k = 0; k < DEPLOYMENTS; k++) {
+                StringBuilder y = new StringBuilder("name: d" + k + "\nservices:\n");
+                for (int i = 0; i < PER_DEPLOYMENT; i++) {
+                    y.append("  s").append(i).append(":\n    command: [\"/bin/sh\", \"-c\", \"exec sleep 99").append(k).append(String.format("%03d", i)).append("\"]\n");
+                }
+                api.post("/api/v1/deployments", Map.of("format", "yaml", "content", y.toString()));
+            }
+            awaitAllRunning(d, Set.of());
+            double apply = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("apply: %d services running in %.1f s%n", DEPLOYMENTS * PER_DEPLOYMENT, apply);
+
+            Set<String> killed = new HashSet<>();
+            long t1 = System.nanoTime();
+            for (int i = 0; i < 10; i++) {
+                Agent a = agents.get(i * 10);
+                killed.add(a.name());
+                List<ServiceReport> reps = a.services().reports();
+                a.close();
+                for (ServiceReport r : reps) {
+                    if (r.pid() > 0) new ProcessBuilder("/bin/sh", "-c", "kill -KILL -" + r.pid() + " 2>/dev/null").start();
+                }
+            }
+            int moved = awaitAllRunning(d, killed);
+            double failover = (System.nanoTime() - t1) / 1e9;
+            System.out.printf("kill 10 agents: %d services moved, all %d running on the other nodes in %.1f s%n", moved,
+                    DEPLOYMENTS * PER_DEPLOYMENT, failover);
+            System.out.printf("| measure | seconds |%n|---|---|%n| apply 10 x 100 services on 100 agents → all running | %.1f |%n"
+                    + "| kill 10 agents (%d services on them) → all running elsewhere | %.1f |%n", apply, moved, failover);
+        } finally {
+            for (Agent a : agents) {
+                a.services().stopAll();
+                a.close();
+            }
+            c.close();
+            store.close();
+            zk.close();
+        }
+        System.exit(0);
+    }
+
+    /** Waits until every service of every deployment is running, on a node not in {@code avoid}; returns how many had to move. */
+    static int awaitAllRunning(Deployments d, Set<String> avoid) throws InterruptedException {
+        Set<String> initiallyOnAvoided = null;
+        long lastPrint = System.nanoTime();
+        while (true) {
+            int ok = 0;
+            Set<String> onAvoided = new HashSet<>();
+            for (int k = 0; k < DEPLOYMENTS; k++) {
+                DeploymentView v = d.store().view("d" + k).orElse(null);
+                if (v == null) continue;
+                for (ServiceView s : v.services()) {
+                    if (avoid.contains(s.node())) onAvoided.add(v.name() + "/" + s.id());
+                    if (s.state().equals("running") && !avoid.contains(s.node())) ok++;
+                }
+            }
+            if (initiallyOnAvoided == null) initiallyOnAvoided = onAvoided;
+            if (ok == DEPLOYMENTS * PER_DEPLOYMENT) return initiallyOnAvoided.size();
+            if (System.nanoTime() - lastPrint > 5_000_000_000L) {
+                System.out.println("  ... " + ok + " running");
+                lastPrint = System.nanoTime();
+            }
+            Thread.sleep(100);
+        }
+    }
+}

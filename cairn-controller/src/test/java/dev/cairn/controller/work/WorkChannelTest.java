@@ -1,0 +1,90 @@
+package dev.cairn.controller.work;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.controller.Controller;
+import dev.cairn.controller.ControllerConfig;
+import dev.cairn.core.CairnException;
+import dev.cairn.core.ErrorCode;
+import dev.cairn.core.Json;
+import dev.cairn.core.api.ApiClient;
+import dev.cairn.core.store.InMemoryCoordinationStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class WorkChannelTest {
+    private InMemoryCoordinationStore store;
+    private Controller controller;
+    private WorkQueue queue;
+    private ApiClient api;
+
+    @BeforeEach
+    void start() {
+        store = new InMemoryCoordinationStore();
+        controller = new Controller(new ControllerConfig("c1", "127.0.0.1", 0, Duration.ofSeconds(2)), store, Clock.systemUTC());
+        queue = new WorkQueue(store, Clock.systemUTC());
+        WorkInbox inbox = new WorkInbox(store, queue);
+        WorkApi.register(controller.router(), queue, inbox);
+        controller.addCloseable(inbox);
+        controller.start();
+        api = new ApiClient(controller.url(), Duration.ofSeconds(30));
+    }
+
+    @AfterEach
+    void stop() {
+        controller.close();
+        store.close();
+    }
+
+    @Test
+    void aLongPollIsWokenByNewWorkAndAResultRemovesTheItem() throws Exception {
+        queue.publishEpoch(3);
+        CompletableFuture<JsonNode> poll = CompletableFuture.supplyAsync(() -> api.get("/api/v1/nodes/n1/work?wait=20s"));
+        Thread.sleep(300);
+        assertFalse(poll.isDone(), "waits while there is no work");
+        WorkItem w = queue.submit("n1", "test.echo", 3, Map.of("x", 1));
+        JsonNode r = poll.get(10, TimeUnit.SECONDS);
+        assertEquals(3, r.path("epoch").asLong());
+        assertEquals(1, r.path("items").size());
+        JsonNode item = r.path("items").get(0);
+        assertEquals(w.id(), item.path("id").asText());
+        assertEquals("test.echo", item.path("kind").asText());
+        assertEquals(1, item.path("payload").path("x").asInt());
+
+        JsonNode ack = api.post("/api/v1/nodes/n1/work/" + w.id(), Map.of("ok", true, "echo", 1));
+        assertTrue(ack.path("removed").asBoolean());
+        assertTrue(queue.pending("n1").isEmpty());
+        var stored = store.get(WorkQueue.RESULTS.child("n1").child(w.id())).orElseThrow();
+        WorkResult res = WorkQueue.decodeResult("n1", w.id(), stored.value());
+        assertTrue(res.ok());
+        assertEquals("test.echo", res.kind());
+        // a repeated acknowledgement (the answer was lost) is harmless
+        assertFalse(api.post("/api/v1/nodes/n1/work/" + w.id(), Map.of("ok", true)).path("removed").asBoolean());
+        assertEquals(0, api.get("/api/v1/nodes/n1/work?wait=0s").path("items").size());
+        CairnException bad = assertThrows(CairnException.class, () -> api.post("/api/v1/nodes/n1/work/nope", Map.of()));
+        assertEquals(ErrorCode.BAD_REQUEST, bad.code());
+    }
+
+    @Test
+    void theEpochOnlyRisesAndItemsComeInOrder() {
+        queue.publishEpoch(5);
+        queue.publishEpoch(4);
+        assertEquals(5, queue.publishedEpoch());
+        WorkItem a = queue.submit("n2", "k", 5, Map.of());
+        WorkItem b = queue.submit("n2", "k", 5, Map.of());
+        assertEquals(java.util.List.of(a.id(), b.id()), queue.pending("n2").stream().map(WorkItem::id).toList());
+        assertTrue(queue.cancel("n2", a.id()));
+        assertEquals(1, queue.pending("n2").size());
+        assertEquals("{}", Json.string(b.payload()));
+    }
+}
