@@ -37,6 +37,7 @@ final class ClusterModel {
 
     /** resource_location(rsc, node, score): add to the node's entry, creating it from the node's weight. */
     static void locate(Rsc rsc, NodeInfo node, int score) {
+        if (rsc.weights.length == 0) return; // status-only model
         int w = rsc.weights[node.index];
         rsc.weights[node.index] = Scores.add(w == Rsc.ABSENT ? node.weight : w, score);
     }

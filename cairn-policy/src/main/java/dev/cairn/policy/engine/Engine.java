@@ -58,7 +58,7 @@ public final class Engine {
         }
         if (opts.revised()) {
             Cib after = Revision.apply(cib, planner.actions);
-            revised = StatusViews.of(Unpacker.unpack(after, false));
+            revised = StatusViews.of(Unpacker.unpackStatus(after));
         }
         return new Simulation(current, plan, revised, scoreLines, executed);
     }

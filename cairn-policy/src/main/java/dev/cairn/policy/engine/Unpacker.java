@@ -43,16 +43,21 @@ final class Unpacker {
     }
 
     static ClusterModel unpack(Cib cib, boolean explain) {
-        return new Unpacker(cib).run(explain);
+        return new Unpacker(cib).run(explain, false);
+    }
+
+    /** Only what the status listing needs: no allowed-node score tables. */
+    static ClusterModel unpackStatus(Cib cib) {
+        return new Unpacker(cib).run(false, true);
     }
 
     private static boolean isTrueDefault(String v, boolean dflt) {
         return v == null ? dflt : CibReaderSupport.isTrue(v);
     }
 
-    private ClusterModel run(boolean explain) {
+    private ClusterModel run(boolean explain, boolean statusOnly) {
         List<NodeInfo> nodes = nodes();
-        List<Rsc> rscs = resources(nodes.size());
+        List<Rsc> rscs = resources(statusOnly ? 0 : nodes.size());
         String nqp = conf.option("no-quorum-policy", "stop").toLowerCase();
         switch (nqp) {
             case "stop", "ignore", "freeze" -> { }
@@ -65,7 +70,7 @@ final class Unpacker {
                 isTrueDefault(conf.option("stop-all-resources", null), false));
         for (Rsc r : rscs) {
             if (explain) r.notes = new ArrayList<>();
-            if (model.symmetric) {
+            if (model.symmetric && !statusOnly) {
                 for (NodeInfo n : nodes) r.weights[n.index] = n.weight;
             }
             Role req = r.requestedRole();
@@ -117,12 +122,7 @@ final class Unpacker {
             out.add(r);
         }
         out.sort(Comparator.comparingInt((Rsc r) -> -sortPriority.get(r.id)));
-        List<Rsc> renumbered = new ArrayList<>(out.size());
-        for (Rsc r : out) {
-            Rsc copy = r;
-            renumbered.add(copy);
-        }
-        return renumbered;
+        return out;
     }
 
     // ---- status -------------------------------------------------------------------------
