@@ -112,4 +112,45 @@ class EventFailoverTest {
             }
         }
     }
+
+    @Test
+    void retentionIsEnforcedByWhicheverControllerLeads() throws Exception {
+        try (TestingServer zk = new TestingServer(true)) {
+            List<Events> installed = new ArrayList<>();
+            EventOptions d = EventOptions.defaults();
+            EventOptions keep20 = new EventOptions(new RetentionPolicy(20, Duration.ofDays(1)), Duration.ofMillis(100), d.file(), d.fsync(),
+                    d.syslog(), Duration.ofMillis(300));
+            ZkCoordinationStore storeA = ZkCoordinationStore.connect(zk.getConnectString(), Duration.ofSeconds(4), Duration.ofSeconds(10));
+            ZkCoordinationStore storeB = ZkCoordinationStore.connect(zk.getConnectString(), Duration.ofSeconds(4), Duration.ofSeconds(10));
+            Controller a = new Controller(ControllerConfig.defaults("a", 0), storeA, Clock.systemUTC());
+            installed.add(Events.install(a, keep20));
+            a.start();
+            await(a::isLeader, Duration.ofSeconds(20), "a to lead");
+            Controller b = new Controller(ControllerConfig.defaults("b", 0), storeB, Clock.systemUTC());
+            Events eventsB = Events.install(b, keep20);
+            installed.add(eventsB);
+            b.start();
+            try {
+                ApiClient apiB = new ApiClient(b.url());
+                for (int i = 0; i < 50; i++) post(apiB, i);
+                await(() -> storeB.children(dev.cairn.core.events.EventCodec.EVENTS).size() == 20, Duration.ofSeconds(30), "a to trim to 20");
+                long headBefore = eventsB.log().headSeq();
+
+                storeA.close();
+                a.close();
+                await(b::isLeader, Duration.ofSeconds(30), "b to take over");
+                for (int i = 50; i < 80; i++) post(apiB, i);
+                await(() -> eventsB.log().after(dev.cairn.core.events.EventFilter.ALL, 0, 1000).events().size() == 20
+                        && eventsB.log().headSeq() > headBefore + 29, Duration.ofSeconds(30), "b to trim to 20");
+                List<dev.cairn.core.events.Event> kept = eventsB.log().after(dev.cairn.core.events.EventFilter.ALL, 0, 1000).events();
+                assertEquals(20, kept.size());
+                for (int i = 0; i < kept.size(); i++) assertEquals("step-" + (60 + i), kept.get(i).subject(), "the newest 20 remain, in order");
+                for (int i = 1; i < kept.size(); i++) assertTrue(kept.get(i).seq() > kept.get(i - 1).seq());
+            } finally {
+                b.close();
+                for (Events e : installed) e.close();
+                storeB.close();
+            }
+        }
+    }
 }
