@@ -167,7 +167,8 @@ public final class PackageService {
         try {
             InputStream limited = new dev.cairn.core.storage.LimitedInputStream(archive, config.maxUploadBytes(), "package upload");
             TeeInputStream tee = new TeeInputStream(limited, pipe.sink());
-            ArchiveSummary summary = PackageArchive.inspect(tee, config.limits());
+            // file hashes are computed when the processor extracts; here only the structure is checked
+            ArchiveSummary summary = PackageArchive.inspect(tee, config.limits(), false);
             tee.transferTo(java.io.OutputStream.nullOutputStream()); // whatever follows the archive's end
             pipe.sink().close();
             try {
