@@ -1,0 +1,102 @@
+package dev.cairn.controller.instances;
+
+import dev.cairn.controller.deploy.DeploymentSpec;
+import dev.cairn.controller.deploy.DeploymentStore;
+import dev.cairn.controller.deploy.MonitorDef;
+import dev.cairn.controller.deploy.ServiceDef;
+import dev.cairn.core.CairnException;
+import dev.cairn.core.ErrorCode;
+import dev.cairn.core.Json;
+import dev.cairn.core.store.CoordinationStore;
+import dev.cairn.core.store.StorePath;
+import dev.cairn.core.store.Versioned;
+import dev.cairn.instances.ServicePlan;
+import dev.cairn.policy.Score;
+import dev.cairn.policy.model.ExprDef;
+import dev.cairn.policy.model.LocationDef;
+import dev.cairn.policy.model.RuleDef;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * A role's deployment {@code role-<role>}: starting an instance adds its service (and its location
+ * constraints), stopping removes them. Every change is a compare-and-set on the stored spec, so two
+ * instances of one role started at once both land.
+ */
+final class RoleDeployments {
+    private final CoordinationStore store;
+
+    RoleDeployments(CoordinationStore store) {
+        this.store = store;
+    }
+
+    void add(String deployment, String serviceId, ServicePlan plan) {
+        ServiceDef def = serviceDef(serviceId, plan);
+        List<LocationDef> locs = locations(serviceId, plan);
+        update(deployment, spec -> {
+            List<ServiceDef> services = new ArrayList<>(spec.services().stream().filter(s -> !s.id().equals(serviceId)).toList());
+            services.add(def);
+            List<LocationDef> all = new ArrayList<>(spec.locations().stream().filter(l -> !l.resource().equals(serviceId)).toList());
+            all.addAll(locs);
+            return new DeploymentSpec(spec.name(), services, all, spec.colocations(), spec.orders(), spec.options(), spec.resourceDefaults(), false);
+        });
+    }
+
+    void remove(String deployment, String serviceId) {
+        if (store.get(DeploymentStore.DEPLOYMENTS.child(deployment)).isEmpty()) return;
+        update(deployment, spec -> new DeploymentSpec(spec.name(),
+                spec.services().stream().filter(s -> !s.id().equals(serviceId)).toList(),
+                spec.locations().stream().filter(l -> !l.resource().equals(serviceId)).toList(),
+                spec.colocations().stream().filter(c -> !c.resource().equals(serviceId) && !c.withResource().equals(serviceId)).toList(),
+                spec.orders().stream().filter(o -> !o.first().equals(serviceId) && !o.then().equals(serviceId)).toList(),
+                spec.options(), spec.resourceDefaults(), spec.deleting()));
+    }
+
+    private void update(String name, UnaryOperator<DeploymentSpec> f) {
+        StorePath p = DeploymentStore.DEPLOYMENTS.child(name);
+        for (int attempt = 0; attempt < 50; attempt++) {
+            Optional<Versioned<byte[]>> cur = store.get(p);
+            DeploymentSpec spec = cur.map(v -> Json.read(v.value(), DeploymentSpec.class))
+                    .orElse(new DeploymentSpec(name, List.of(), null, null, null, null, null, false));
+            if (spec.deleting()) {
+                throw new CairnException(ErrorCode.CONFLICT, "deployment " + name + " is being deleted",
+                        "wait until 'cairn deployment list' no longer shows it, then try again");
+            }
+            DeploymentSpec next = f.apply(spec);
+            if (cur.isPresent() && next.equals(spec)) return;
+            boolean ok = cur.isEmpty() ? store.createIfAbsent(p, Json.bytes(next)).isPresent()
+                    : store.compareAndSet(p, Json.bytes(next), cur.get().version()).isPresent();
+            if (ok) return;
+        }
+        throw new CairnException(ErrorCode.VERSION_CONFLICT, "deployment " + name + " kept changing", "try again");
+    }
+
+    /** The plan as a deployment service; the working directory is entered by a tiny shell prologue. */
+    static ServiceDef serviceDef(String id, ServicePlan plan) {
+        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", "cd -- \"$0\" && exec \"$@\"", plan.cwd()));
+        argv.addAll(plan.command());
+        ServicePlan.Monitor m = plan.monitor();
+        MonitorDef monitor = new MonitorDef(m.type(), m.intervalMs(), m.timeoutMs(), m.command(), m.url(), m.host(), m.port());
+        return new ServiceDef(id, argv, plan.env(), monitor, Map.of());
+    }
+
+    static List<LocationDef> locations(String id, ServicePlan plan) {
+        List<LocationDef> out = new ArrayList<>();
+        int i = 0;
+        for (ServicePlan.Placement pl : plan.placements()) {
+            String cid = "loc-" + id + "-" + (++i);
+            int score = Score.parse(pl.score(), Score.INFINITY);
+            if (pl.node() != null) {
+                out.add(new LocationDef(cid, id, pl.node(), score, List.of()));
+            } else {
+                List<ExprDef> exprs = new ArrayList<>();
+                pl.labels().forEach((k, v) -> exprs.add(new ExprDef(k, "eq", v, "string")));
+                out.add(new LocationDef(cid, id, null, 0, List.of(new RuleDef(cid + "-rule", Score.format(score), null, false, exprs))));
+            }
+        }
+        return out;
+    }
+}
