@@ -159,6 +159,7 @@ public final class StoreEventLog implements EventLog {
         seqs = Arrays.copyOf(seqs, n);
         Arrays.sort(seqs);
         if (n > 0) cache.headMap(seqs[0]).clear();
+        else cache.clear(); // everything was trimmed (possibly by another controller)
         return seqs;
     }
 
