@@ -29,7 +29,12 @@ final class Allocator {
         this.keepScores = keepScores;
     }
 
+    /** Node availability does not change while resources are assigned; indexed by node. */
+    private boolean[] avail;
+
     void run() {
+        avail = new boolean[m.nodes.size()];
+        for (NodeInfo n : m.nodes) avail[n.index] = n.available();
         applyLocations();
         applyStickiness();
         applyFailureThresholds();
@@ -198,9 +203,9 @@ final class Allocator {
     }
 
     private boolean anyAvailable(int[] w) {
-        for (NodeInfo n : m.nodes) {
-            int v = w[n.index];
-            if (v != Rsc.ABSENT && v >= 0 && n.available()) return true;
+        for (int i = 0; i < w.length; i++) {
+            int v = w[i];
+            if (v >= 0 && avail[i]) return true; // ABSENT is negative
         }
         return false;
     }
@@ -278,7 +283,7 @@ final class Allocator {
             for (NodeInfo n : m.nodes) {
                 int w = rsc.weights[n.index];
                 String v = n.attr(attr);
-                if (w == Rsc.ABSENT || v == null || !n.available()) continue;
+                if (w == Rsc.ABSENT || v == null || !avail[n.index]) continue;
                 best.merge(v.toLowerCase(), w, Math::max);
             }
         }
@@ -288,7 +293,7 @@ final class Allocator {
             int score;
             if (byName) {
                 int w = rsc.weights[n.index];
-                score = (w != Rsc.ABSENT && w > -Scores.INF && n.available()) ? w : -Scores.INF;
+                score = (w != Rsc.ABSENT && w > -Scores.INF && avail[n.index]) ? w : -Scores.INF;
             } else {
                 String v = n.attr(attr);
                 Integer b = v == null ? null : best.get(v.toLowerCase());
@@ -308,9 +313,19 @@ final class Allocator {
     private void assignBestNode(Rsc r) {
         NodeInfo preferred = r.currentNode();
         NodeInfo best = null;
-        for (NodeInfo n : m.nodes) {
-            if (r.weights[n.index] == Rsc.ABSENT) continue;
-            if (best == null || compareNodes(r, n, best, preferred) < 0) best = n;
+        int bestScore = 0;
+        int[] w = r.weights;
+        List<NodeInfo> nodes = m.nodes;
+        for (int i = 0; i < w.length; i++) {
+            int v = w[i];
+            if (v == Rsc.ABSENT) continue;
+            int sc = avail[i] ? v : -Scores.INF;
+            if (best != null) {
+                if (sc < bestScore) continue;
+                if (sc == bestScore && compareNodes(r, nodes.get(i), best, preferred) >= 0) continue;
+            }
+            best = nodes.get(i);
+            bestScore = sc;
         }
         NodeInfo chosen = best;
         if (chosen != null && r.weights[chosen.index] > 0 && chosen.available()) {
@@ -324,8 +339,8 @@ final class Allocator {
     }
 
     private int compareNodes(Rsc r, NodeInfo a, NodeInfo b, NodeInfo preferred) {
-        int sa = a.available() ? r.weights[a.index] : -Scores.INF;
-        int sb = b.available() ? r.weights[b.index] : -Scores.INF;
+        int sa = avail[a.index] ? r.weights[a.index] : -Scores.INF;
+        int sb = avail[b.index] ? r.weights[b.index] : -Scores.INF;
         if (sa != sb) return sa > sb ? -1 : 1;
         if (a.assigned != b.assigned) return a.assigned < b.assigned ? -1 : 1;
         if (preferred != null) {
