@@ -109,6 +109,20 @@ class CmdAndFileModuleTest {
     }
 
     @Test
+    void userAndGroupWhenRoot() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "chown needs root");
+        Path f = tmp.resolve("owned.txt");
+        String sls = "f: {file.managed: [{name: %s}, {contents: x}, {user: nobody}, {group: nogroup}]}".formatted(f);
+        RunReport first = run(sls);
+        assertTrue(first.allSucceeded(), first.results()::toString);
+        assertEquals("nobody", Files.getOwner(f).getName());
+        assertEquals("nogroup", Files.readAttributes(f, java.nio.file.attribute.PosixFileAttributes.class).group().getName());
+        assertEquals(0, run(sls).changedCount());
+        RunReport bad = run("g: {file.managed: [{name: %s/x}, {contents: x}, {user: no-such-user-cairn}]}".formatted(tmp));
+        assertEquals(Boolean.FALSE, bad.results().get(0).result());
+    }
+
+    @Test
     void fileManagedNeedsParentUnlessMakedirs() {
         RunReport r = run("f: {file.managed: [{name: %s/no/such/dir/x}, {contents: x}]}".formatted(tmp));
         assertEquals("Parent directory not present", r.results().get(0).comment());

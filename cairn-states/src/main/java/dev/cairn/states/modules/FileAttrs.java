@@ -33,6 +33,24 @@ final class FileAttrs {
     }
 
     static Map<String, Object> pending(Path path, boolean exists, StateCall c) throws IOException {
+        UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
+        try {
+            if (c.string("user") != null) lookup.lookupPrincipalByName(c.string("user"));
+        } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
+            throw new IOException("User " + c.string("user") + " is not available");
+        }
+        try {
+            if (c.string("group") != null) lookup.lookupPrincipalByGroupName(c.string("group"));
+        } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
+            throw new IOException("Group " + c.string("group") + " is not available");
+        }
+        if (c.args().get("mode") != null) {
+            try {
+                mode(c.args().get("mode"));
+            } catch (IllegalArgumentException e) {
+                throw new IOException(e.getMessage());
+            }
+        }
         Map<String, Object> changes = new LinkedHashMap<>();
         Object mode = c.args().get("mode");
         String user = c.string("user");

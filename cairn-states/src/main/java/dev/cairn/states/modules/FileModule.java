@@ -41,7 +41,7 @@ public final class FileModule implements StateModule {
                 default -> StateReturn.failed("file." + c.function() + " is not available");
             };
         } catch (IOException e) {
-            return StateReturn.failed("file." + c.function() + " " + path + ": " + e);
+            return StateReturn.failed("file." + c.function() + " " + path + ": " + (e.getClass() == IOException.class ? e.getMessage() : e.toString()));
         }
     }
 
