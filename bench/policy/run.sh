@@ -27,16 +27,17 @@ POLICY_JAR="$ROOT/cairn-policy/target/cairn-policy-0.1.0-SNAPSHOT.jar"
 [ -f "$POLICY_JAR" ] || { echo "build cairn-policy first: ./mvnw -B -o -q -pl cairn-policy install" >&2; exit 2; }
 CP="$POLICY_JAR:$CORE_JAR"
 # Short-lived process: serial GC, C1 only, an application class-data archive created on first use.
-JFLAGS=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss64m -XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$OUT/policy.jsa")
+JFLAGS=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss64m -Xlog:disable -XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$OUT/policy.jsa")
+rm -f "$OUT/policy.jsa"   # rebuilt by the warm-up run for the current jar
 
-timed() { # timed OUTFILE CMD... -> prints "seconds maxrss_kb exit"
+timed() { # timed OUTFILE CMD... -> prints "wall_s cpu_s maxrss_kb exit" (cpu = user + system)
   local out="$1"; shift
   local tf; tf="$(mktemp)"
   set +e
-  /usr/bin/time -f "%e %M" -o "$tf" "$@" > "$out" 2>/dev/null
+  /usr/bin/time -f "%e %U %S %M" -o "$tf" "$@" > "$out" 2>/dev/null
   local rc=$?
   set -e
-  echo "$(tail -1 "$tf") $rc"
+  tail -1 "$tf" | awk -v rc="$rc" '{printf "%s %.2f %s %s\n", $1, $2 + $3, $4, rc}'
   rm -f "$tf"
 }
 
@@ -49,6 +50,8 @@ squash_section() { # file start end
 
 RESULTS="$OUT/results.md"
 {
+  echo "Load average at start: $(cut -d' ' -f1-3 /proc/loadavg). Times are wall / CPU (user+system) seconds of the whole process; MB is peak RSS; speed-ups are wall-clock."
+  echo
   echo "| nodes x resources | Cairn plan (s, MB) | crm_simulate -G -Q (s, MB) | speed-up | same graph actions | Cairn simulate (s, MB) | crm_simulate -S (s, MB) | speed-up | same summary + revised |"
   echo "|---|---|---|---|---|---|---|---|---|"
 } > "$RESULTS"
@@ -62,22 +65,22 @@ for size in "${SIZES[@]}"; do
   echo "== $size ($(wc -c < "$f") bytes)"
 
   # Cairn: plan + graph actions (scheduling alone), REPEAT runs, median
-  times=(); mems=()
+  times=(); cpus=(); mems=()
   for i in $(seq "$REPEAT"); do
-    read -r t m rc < <(timed "$OUT/c${n}x${r}.ours.actions" "$JAVA" "${JFLAGS[@]}" -cp "$CP" dev.cairn.policy.tool.SimulateMain "$f" --actions)
-    times+=("$t"); mems+=("$m")
+    read -r t c m rc < <(timed "$OUT/c${n}x${r}.ours.actions" "$JAVA" "${JFLAGS[@]}" -cp "$CP" dev.cairn.policy.tool.SimulateMain "$f" --actions)
+    times+=("$t"); cpus+=("$c"); mems+=("$m")
   done
-  ours_plan_t="$(printf '%s\n' "${times[@]}" | median)"; ours_plan_m="$(printf '%s\n' "${mems[@]}" | median)"
-  echo "cairn plan: ${ours_plan_t}s ${ours_plan_m}KB"
+  ours_plan_t="$(printf '%s\n' "${times[@]}" | median)"; ours_plan_c="$(printf '%s\n' "${cpus[@]}" | median)"; ours_plan_m="$(printf '%s\n' "${mems[@]}" | median)"
+  echo "cairn plan: ${ours_plan_t}s wall ${ours_plan_c}s cpu ${ours_plan_m}KB"
 
   # Pacemaker: scheduling alone
-  read -r gt gm grc < <(timed "$OUT/c${n}x${r}.crm-G.out" timeout "$G_TIMEOUT" crm_simulate -x "$f" -G "$OUT/c${n}x${r}.graph.xml" -Q)
+  read -r gt gc gm grc < <(timed "$OUT/c${n}x${r}.crm-G.out" timeout "$G_TIMEOUT" crm_simulate -x "$f" -G "$OUT/c${n}x${r}.graph.xml" -Q)
   if [ "$grc" = "0" ]; then
     grep -o '<rsc_op [^>]*operation="\(start\|stop\)"[^>]*' "$OUT/c${n}x${r}.graph.xml" \
       | sed -E 's/.*operation_key="([^"]*)".*on_node="([^"]*)".*/\1 \2/' | sort -u > "$OUT/c${n}x${r}.crm.actions"
     sort -u "$OUT/c${n}x${r}.ours.actions" > "$OUT/c${n}x${r}.ours.sorted"
     if cmp -s "$OUT/c${n}x${r}.crm.actions" "$OUT/c${n}x${r}.ours.sorted"; then same_g="yes ($(wc -l < "$OUT/c${n}x${r}.crm.actions") actions)"; else same_g="NO (see $OUT/c${n}x${r}.*.actions)"; fi
-    g_cell="$gt, $((gm / 1024))"
+    g_cell="$gt / $gc, $((gm / 1024))"
     g_ratio="$(awk -v a="$gt" -v b="$ours_plan_t" 'BEGIN{printf "%.1fx", a/b}')"
   else
     g_cell="did not finish in ${G_TIMEOUT}s"; g_ratio="-"; same_g="-"
@@ -85,19 +88,19 @@ for size in "${SIZES[@]}"; do
   echo "crm_simulate -G -Q: $g_cell"
 
   # Cairn full simulate (what cairn policy simulate prints)
-  times=(); mems=()
+  times=(); cpus=(); mems=()
   for i in $(seq "$REPEAT"); do
-    read -r t m rc < <(timed "$OUT/c${n}x${r}.ours.sim" "$JAVA" "${JFLAGS[@]}" -cp "$CP" dev.cairn.policy.tool.SimulateMain "$f")
-    times+=("$t"); mems+=("$m")
+    read -r t c m rc < <(timed "$OUT/c${n}x${r}.ours.sim" "$JAVA" "${JFLAGS[@]}" -cp "$CP" dev.cairn.policy.tool.SimulateMain "$f")
+    times+=("$t"); cpus+=("$c"); mems+=("$m")
   done
-  ours_sim_t="$(printf '%s\n' "${times[@]}" | median)"; ours_sim_m="$(printf '%s\n' "${mems[@]}" | median)"
-  echo "cairn simulate: ${ours_sim_t}s ${ours_sim_m}KB"
+  ours_sim_t="$(printf '%s\n' "${times[@]}" | median)"; ours_sim_c="$(printf '%s\n' "${cpus[@]}" | median)"; ours_sim_m="$(printf '%s\n' "${mems[@]}" | median)"
+  echo "cairn simulate: ${ours_sim_t}s wall ${ours_sim_c}s cpu ${ours_sim_m}KB"
 
   s_cell="not run (over S_MAX_RESOURCES)"; s_ratio="-"; same_s="-"
   if [ "$r" -le "$S_MAX_RESOURCES" ]; then
-    read -r st sm src < <(timed "$OUT/c${n}x${r}.crm-S.out" timeout "$S_TIMEOUT" crm_simulate -x "$f" -S)
+    read -r st sc sm src < <(timed "$OUT/c${n}x${r}.crm-S.out" timeout "$S_TIMEOUT" crm_simulate -x "$f" -S)
     if [ "$src" = "0" ]; then
-      s_cell="$st, $((sm / 1024))"
+      s_cell="$st / $sc, $((sm / 1024))"
       s_ratio="$(awk -v a="$st" -v b="$ours_sim_t" 'BEGIN{printf "%.0fx", a/b}')"
       a1="$(squash_section "$OUT/c${n}x${r}.crm-S.out" "Transition Summary:" "Executing Cluster Transition:")"
       b1="$(squash_section "$OUT/c${n}x${r}.ours.sim" "Transition Summary:" "Revised Cluster Status:")"
@@ -109,7 +112,7 @@ for size in "${SIZES[@]}"; do
     fi
     echo "crm_simulate -S: $s_cell"
   fi
-  echo "| $n x $r | $ours_plan_t, $((ours_plan_m / 1024)) | $g_cell | $g_ratio | $same_g | $ours_sim_t, $((ours_sim_m / 1024)) | $s_cell | $s_ratio | $same_s |" >> "$RESULTS"
+  echo "| $n x $r | $ours_plan_t / $ours_plan_c, $((ours_plan_m / 1024)) | $g_cell | $g_ratio | $same_g | $ours_sim_t / $ours_sim_c, $((ours_sim_m / 1024)) | $s_cell | $s_ratio | $same_s |" >> "$RESULTS"
 done
 echo
 cat "$RESULTS"
