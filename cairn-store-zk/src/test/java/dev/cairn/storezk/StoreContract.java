@@ -92,7 +92,10 @@ abstract class StoreContract {
             store().put(root.child("new"), b("n2"));
             store().delete(root.child("old"), StoreOp.ANY_VERSION);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (System.nanoTime() < deadline && seen.stream().noneMatch(ev -> ev.type() == StoreEvent.Type.DELETED)) {
+            // watches deliver asynchronously and not necessarily in write order: wait for all three
+            while (System.nanoTime() < deadline
+                    && !(seen.stream().anyMatch(ev -> ev.type() == StoreEvent.Type.DELETED)
+                         && seen.stream().anyMatch(ev -> ev.path().equals(root.child("new")) && ev.data() != null && s(ev.data()).equals("n2")))) {
                 Thread.sleep(20);
             }
         }
