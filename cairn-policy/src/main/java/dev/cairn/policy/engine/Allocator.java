@@ -221,7 +221,7 @@ final class Allocator {
         } else if (score < 0) {
             return;
         }
-        int[] work = dep.weights.clone();
+        int[] work = scratch(dep.weights);
         for (NodeInfo n : m.nodes) {
             int w = work[n.index];
             if (w == Rsc.ABSENT) continue;
@@ -249,6 +249,15 @@ final class Allocator {
         } else {
             dep.note(-1, "colocation " + c.id() + " rolled back: it left no node available");
         }
+    }
+
+    private int[] scratchBuf;
+
+    /** A reusable copy of {@code w} (applyColocation only keeps it by copying back). */
+    private int[] scratch(int[] w) {
+        if (scratchBuf == null || scratchBuf.length != w.length) scratchBuf = new int[w.length];
+        System.arraycopy(w, 0, scratchBuf, 0, w.length);
+        return scratchBuf;
     }
 
     private static boolean eqIgnoreCase(String a, String b) {

@@ -19,6 +19,7 @@ public final class NaturalOrder implements Comparator<String> {
                 int ej = j;
                 while (ej < s2.length() && Character.isDigit(s2.charAt(ej))) ej++;
                 int c = compareNumbers(s1.substring(i, ei), s2.substring(j, ej));
+                // equal value: the shorter digit run (fewer leading zeros) sorts first
                 if (c != 0) return c;
                 int li = ei - i;
                 int lj = ej - j;
@@ -39,9 +40,18 @@ public final class NaturalOrder implements Comparator<String> {
     }
 
     private static int compareNumbers(String x, String y) {
-        String a = x.replaceFirst("^0+(?=.)", "");
-        String b = y.replaceFirst("^0+(?=.)", "");
-        if (a.length() != b.length()) return a.length() < b.length() ? -1 : 1;
-        return a.compareTo(b);
+        int i = 0;
+        while (i < x.length() - 1 && x.charAt(i) == '0') i++;
+        int j = 0;
+        while (j < y.length() - 1 && y.charAt(j) == '0') j++;
+        int la = x.length() - i;
+        int lb = y.length() - j;
+        if (la != lb) return la < lb ? -1 : 1;
+        for (int k = 0; k < la; k++) {
+            char a = x.charAt(i + k);
+            char b = y.charAt(j + k);
+            if (a != b) return a < b ? -1 : 1;
+        }
+        return 0;
     }
 }
