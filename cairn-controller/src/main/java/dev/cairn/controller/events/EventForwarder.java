@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Leader-only: copies the log, in order, to each {@link EventSink}. Each sink's position (the last
  * seq it was given) is kept in the store at {@code /eventlog/forwarders/<sink>}, so a new leader
- * continues where the old one stopped. A sink seen for the first time starts at the newest event.
+ * continues where the old one stopped. A sink seen for the first time starts with the oldest
+ * retained event, so nothing written before the first leader was elected is left out.
  * Delivery is at least once: a batch written just before a failover, or before a failed cursor
  * update, is written again; every line carries its {@code seq} for deduplication. A failing sink
  * is retried every {@code retry} without holding up the others.
@@ -98,12 +99,11 @@ public final class EventForwarder implements LeaderService {
             try {
                 return Long.parseLong(new String(cur.get().value(), StandardCharsets.UTF_8).trim());
             } catch (NumberFormatException e) {
-                LOG.warn("forwarder cursor at {} is unreadable; starting at the newest event", at);
+                LOG.warn("forwarder cursor at {} is unreadable; starting at the oldest retained event", at);
             }
         }
-        long head = log.headSeq();
-        store.put(at, Long.toString(head).getBytes(StandardCharsets.UTF_8));
-        return head;
+        store.put(at, "0".getBytes(StandardCharsets.UTF_8));
+        return 0;
     }
 
     /** Stops forwarding and closes the sinks. */

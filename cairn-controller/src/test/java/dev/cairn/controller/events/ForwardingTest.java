@@ -57,24 +57,24 @@ class ForwardingTest {
         Path file = dir.resolve("logs/events.jsonl");
         try (InMemoryCoordinationStore store = new InMemoryCoordinationStore();
              StoreEventLog log = new StoreEventLog(store, Clock.systemUTC(), Duration.ofMillis(20))) {
-            log.append(EventDraft.of("node.up", "node-0", "before any forwarder: not forwarded"));
+            log.append(EventDraft.of("node.up", "node-0", "before any forwarder: forwarded too"));
             EventForwarder first = new EventForwarder(log, store, List.of(new JsonLinesFileSink(file, JsonLinesFileSink.Fsync.BATCH)), Duration.ofMillis(50));
             first.start(1);
             await(() -> store.exists(EventForwarder.CURSORS.child("file")), "the cursor to be created");
             for (int i = 1; i <= 5; i++) log.append(EventDraft.of("node.up", "node-" + i, "up").with("i", i));
-            await(() -> fileSeqs(file).size() == 5, "5 lines");
+            await(() -> fileSeqs(file).size() == 6, "6 lines");
             first.close(); // leadership moves
 
             for (int i = 6; i <= 8; i++) log.append(EventDraft.of("node.down", "node-" + i, "down"));
             EventForwarder second = new EventForwarder(log, store, List.of(new JsonLinesFileSink(file, JsonLinesFileSink.Fsync.NONE)), Duration.ofMillis(50));
             second.start(2);
             try {
-                await(() -> fileSeqs(file).size() >= 8, "8 lines");
+                await(() -> fileSeqs(file).size() >= 9, "9 lines");
             } finally {
                 second.close();
             }
-            assertEquals(List.of(2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), fileSeqs(file));
-            JsonNode line = Json.tree(Files.readAllLines(file).get(0).getBytes(StandardCharsets.UTF_8));
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), fileSeqs(file));
+            JsonNode line = Json.tree(Files.readAllLines(file).get(1).getBytes(StandardCharsets.UTF_8));
             assertEquals("node.up", line.path("type").asText());
             assertEquals("node-1", line.path("subject").asText());
             assertEquals(1, line.path("data").path("i").asInt());
