@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 RepoCommand.class,
                 PackageCommand.class,
                 StateCommand.class,
+                PolicyCommand.class,
                 ModuleCommand.class,
                 DeploymentCommand.class,
                 ServiceCommand.class,
