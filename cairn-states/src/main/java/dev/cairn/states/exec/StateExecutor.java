@@ -170,7 +170,9 @@ public final class StateExecutor {
             }
             case Decision.FromPre fp -> {
                 StateResult p = pre.get(tag);
-                record(chunk, chunk.function(), new StateReturn(p.result(), Map.of(), p.comment(), p.outputs(), false), p.start(), p.end(), p.ran());
+                // Salt: the test-mode pre-run's result becomes final (changes cleared); timed now, when it was decided
+                Instant now = Instant.now();
+                record(chunk, chunk.function(), new StateReturn(p.result(), Map.of(), p.comment(), p.outputs(), false), now, now, p.ran());
             }
             case Decision.Call call -> {
                 if (call.prereqTest()) {
