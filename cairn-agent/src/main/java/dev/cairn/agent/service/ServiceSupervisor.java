@@ -93,7 +93,13 @@ public final class ServiceSupervisor implements AutoCloseable {
         pb.environment().putAll(spec.env());
         pb.environment().put("CAIRN_DEPLOYMENT", spec.deployment());
         pb.environment().put("CAIRN_SERVICE", spec.service());
-        Process p = pb.start();
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException ex) {
+            if (e.spec == null) services.remove(spec.key());
+            throw ex;
+        }
         long gen = ++e.generation;
         e.spec = spec;
         e.process = p;
@@ -132,6 +138,8 @@ public final class ServiceSupervisor implements AutoCloseable {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(e.spec.stopTimeoutMs());
             while (ProcessGroups.alive(pid) && System.nanoTime() < deadline) sleep(50);
             ProcessGroups.signal(pid, "KILL");
+            // just started, setsid may not have made its group yet: kill the process itself too
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             Process p = e.process;
             if (p != null) {
                 try {
@@ -224,7 +232,9 @@ public final class ServiceSupervisor implements AutoCloseable {
 
     public List<ServiceReport> reports() {
         List<ServiceReport> out = new ArrayList<>();
-        for (Entry e : services.values()) out.add(report(e));
+        for (Entry e : services.values()) {
+            if (e.spec != null) out.add(report(e)); // null: a first start is still being set up
+        }
         out.sort(Comparator.comparing(ServiceReport::deployment).thenComparing(ServiceReport::service));
         return out;
     }

@@ -46,7 +46,7 @@ class ServiceSupervisorTest {
         ServiceReport r = sup.start(spec("hello", "echo $GREETING; sleep 1000 & echo child $!; wait", MonitorSpec.PROCESS));
         assertEquals("running", r.state());
         long pid = r.pid();
-        assertEquals(pid, ProcessGroups.pgid(pid).orElseThrow(), "the service leads its own process group");
+        await(() -> ProcessGroups.pgid(pid).orElse(-1L) == pid, "the service to lead its own process group (setsid)");
         Path log = LogFiles.current(sup.serviceDir("web", "hello"));
         await(() -> {
             try {
