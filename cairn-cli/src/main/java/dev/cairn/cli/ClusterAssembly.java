@@ -32,10 +32,20 @@ public final class ClusterAssembly {
      * @param dataDir    local data directory
      * @param storageUri package storage: {@code file:///PATH} or {@code s3://BUCKET?endpoint=URL…};
      *                   null for {@code <dataDir>/storage}
+     * @param sharedRoot the cluster's shared filesystem (instance stages and homes); null for
+     *                   {@code <dataDir>/shared}
      */
-    public record Paths(Path dataDir, String storageUri) {
+    public record Paths(Path dataDir, String storageUri, Path sharedRoot) {
         public Paths(Path dataDir) {
-            this(dataDir, null);
+            this(dataDir, null, null);
+        }
+
+        public Paths(Path dataDir, String storageUri) {
+            this(dataDir, storageUri, null);
+        }
+
+        Path shared() {
+            return (sharedRoot != null ? sharedRoot : dataDir.resolve("shared")).toAbsolutePath().normalize();
         }
 
         String storage() {
@@ -65,6 +75,7 @@ public final class ClusterAssembly {
         var deployments = dev.cairn.controller.deploy.Deployments.install(c, emitter::emit, dev.cairn.controller.deploy.DpeFaults.NONE);
         StateRuns stateRuns = new StateRuns(store, c.nodes(), deployments.queue(), clock, () -> currentEpoch(c), emitter::emit);
         StateRunsApi.register(c.router(), stateRuns);
+        dev.cairn.controller.instances.Instances.install(c, storage, paths.shared(), null, deployments.store(), stateRuns, emitter::emit);
         return c;
     }
 

@@ -38,6 +38,10 @@ public final class ControllerCommand implements Callable<Integer> {
             "Default: <data>/storage."})
     String storage;
 
+    @Option(names = "--shared", paramLabel = "PATH", description = {"The cluster's shared filesystem mount (instance stages and homes).",
+            "Default: <data>/shared."})
+    Path shared;
+
     @Option(names = "--heartbeat-timeout", defaultValue = "2s", description = "A node is down after this long without a heartbeat (default: ${DEFAULT-VALUE}).")
     String heartbeatTimeout;
 
@@ -62,7 +66,7 @@ public final class ControllerCommand implements Callable<Integer> {
         Controller controller;
         try {
             controller = ClusterAssembly.controller(new ControllerConfig(cid, host, port, hbTimeout), store,
-                    new ClusterAssembly.Paths(data.toAbsolutePath(), storage), eventFlags.options()).start();
+                    new ClusterAssembly.Paths(data.toAbsolutePath(), storage, shared == null ? null : shared.toAbsolutePath()), eventFlags.options()).start();
         } catch (RuntimeException e) {
             store.close();
             throw e;

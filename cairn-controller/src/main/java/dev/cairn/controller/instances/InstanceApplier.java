@@ -262,6 +262,11 @@ public final class InstanceApplier {
                 throw new CairnException(ErrorCode.INTERNAL, "the recorded home " + home + " is not below " + layout().root(), "remove it by hand");
             }
             Stages.deleteTree(home);
+            try {
+                Files.deleteIfExists(home.getParent()); // <basedir>/<role>/<app>, when no other instance of the app is there
+            } catch (IOException notEmpty) {
+                // other instances of the app live there
+            }
         } catch (RuntimeException e) {
             fail(key, "remove", e);
             throw e;

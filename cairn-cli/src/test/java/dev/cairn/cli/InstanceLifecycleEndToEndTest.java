@@ -1,0 +1,299 @@
+package dev.cairn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.core.Json;
+import dev.cairn.packages.archive.PackageBuilder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The instance lifecycle of seed 001 on an in-process {@code cairn up} (ZooKeeper, controller, one
+ * agent): a package of Cairn's own format running {@code python3 -m http.server} is staged,
+ * installed (config rendered, states applied), started (the policy engine runs it and it answers
+ * HTTP), stopped, and removed with its stage kept; plus the policy rules and hostile options.
+ */
+class InstanceLifecycleEndToEndTest {
+    @TempDir
+    static Path tmp;
+
+    static EmbeddedCluster cluster;
+    static Path shared;
+
+    static final String HELLO = """
+            name: hello
+            version: 1.0.0
+            description: a tiny HTTP service
+            options:                                  # JSON Schema; defaults fill what the user leaves out
+              type: object
+              properties:
+                port: {type: integer, default: 18080, minimum: 1024, maximum: 65535, description: TCP port to listen on}
+                greeting: {type: string, default: hello}
+            instance:
+              policy: multi                           # multi | one-per-role | one-per-cluster
+              config:
+                - template: templates/app.conf.mustache   # path inside the package
+                  path: conf/app.conf                     # path inside the instance home
+              states: states/install.sls              # optional
+            service:
+              command: ["python3", "-m", "http.server", "{{port}}", "--bind", "127.0.0.1"]
+              cwd: "{{cairn.instance.home}}"
+              monitor: {tcp: "127.0.0.1:{{port}}", interval: 1s}
+            """;
+
+    @BeforeAll
+    static void up() throws Exception {
+        cluster = EmbeddedCluster.start(tmp.resolve("data"), 0, 1);
+        shared = cluster.dataDir().resolve("shared");
+        CairnProcesses.await(() -> ProcessClusterTest.upNodes(cluster.url()) == 1, Duration.ofSeconds(20), "1 node up");
+        publish("hello", HELLO, Map.of(
+                "templates/app.conf.mustache", "greeting={{greeting}}\nport={{port}}\nhome={{cairn.instance.home}}\n",
+                "states/install.sls", "installed-marker:\n  file.managed:\n    - name: {{cairn.instance.home}}/installed.txt\n"
+                        + "    - contents: installed {{cairn.package.name}}@{{cairn.package.version}} as {{cairn.instance.role}}/{{cairn.instance.id}}\n"));
+        publish("solo", """
+                name: solo
+                version: 2.0.0
+                description: one per role
+                options:
+                  type: object
+                  properties:
+                    name: {type: string, default: solo, description: file name of the config}
+                instance:
+                  policy: one-per-role
+                  config:
+                    - template: t.mustache
+                      path: conf/{{name}}.conf
+                """, Map.of("t.mustache", "name={{name}}\n"));
+        publish("single", """
+                name: single
+                version: 0.1.0
+                description: one per cluster
+                instance:
+                  policy: one-per-cluster
+                """, Map.of());
+    }
+
+    @AfterAll
+    static void down() {
+        if (cluster != null) cluster.close();
+    }
+
+    static void publish(String name, String manifest, Map<String, String> files) throws IOException {
+        Path dir = tmp.resolve("src-" + name);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("package.yaml"), manifest);
+        for (var f : files.entrySet()) {
+            Path p = dir.resolve(f.getKey());
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, f.getValue());
+        }
+        Path archive = tmp.resolve(name + ".tar.gz");
+        PackageBuilder.build(dir, archive);
+        CliRunner add = CliRunner.run("package", "add", archive.toString(), "--wait", "--url", cluster.url());
+        assertEquals(0, add.exit(), add.out() + add.err());
+    }
+
+    record Run(int exit, String out, String err) {}
+
+    static Run cli(Object command, String... args) {
+        CommandLine cl = new CommandLine(command);
+        Main.configure(cl);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        String[] full = new String[args.length + 2];
+        System.arraycopy(args, 0, full, 0, args.length);
+        full[args.length] = "--url";
+        full[args.length + 1] = cluster.url();
+        return new Run(cl.execute(full), out.toString(), err.toString());
+    }
+
+    static Run instance(String... args) {
+        return cli(new InstanceCommand(), args);
+    }
+
+    static Run ok(Run r) {
+        assertEquals(0, r.exit(), r.out() + r.err());
+        return r;
+    }
+
+    static JsonNode find(String role, String id) {
+        JsonNode all = Json.tree(ok(instance("list", "--json")).out().getBytes(StandardCharsets.UTF_8));
+        for (JsonNode i : all.path("instances")) {
+            if (i.path("role").asText().equals(role) && i.path("id").asText().equals(id)) return i;
+        }
+        return null;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static String get(int port, String path) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return r.body();
+    }
+
+    static boolean refused(int port) throws InterruptedException {
+        try {
+            get(port, "/");
+            return false;
+        } catch (ConnectException e) {
+            return true;
+        } catch (IOException e) {
+            return e.getCause() instanceof ConnectException;
+        }
+    }
+
+    @Test
+    void wholeLifecycle() throws Exception {
+        ok(cli(new RoleCommand(), "create", "prod"));
+        for (String b : new String[] {"apps", "data", "etl", "cairn"}) assertTrue(Files.isDirectory(shared.resolve(b).resolve("prod")), b);
+
+        Run stage = ok(instance("stage", "hello"));
+        assertTrue(stage.out().contains("staged hello@1.0.0"), stage.out());
+        Path stageDir = shared.resolve("cairn/shared/hello/stage/1.0.0");
+        assertTrue(Files.isRegularFile(stageDir.resolve("package.yaml")));
+
+        int port = freePort();
+        Path options = Files.writeString(tmp.resolve("web1.json"), "{\"port\": " + port + ", \"greeting\": \"hi there\"}");
+        Run install = ok(instance("install", "hello", "--role", "prod", "--id", "web1", "--options", options.toString()));
+        Path home = shared.resolve("apps/prod/hello/web1");
+        assertTrue(install.out().contains("installed hello@1.0.0 as prod/web1 in " + home), install.out());
+        assertEquals("greeting=hi there\nport=" + port + "\nhome=" + home + "\n", Files.readString(home.resolve("conf/app.conf")));
+        assertEquals("installed hello@1.0.0 as prod/web1", Files.readString(home.resolve("installed.txt")).strip(), "instance.states applied");
+        JsonNode listed = find("prod", "web1");
+        assertEquals("installed", listed.path("state").asText());
+        assertEquals("hello", listed.path("app").asText());
+        assertEquals("1.0.0", listed.path("version").asText());
+        assertEquals("apps", listed.path("basedir").asText());
+        assertEquals(home.toString(), listed.path("home").asText());
+        assertTrue(listed.has("node") && listed.path("node").isNull());
+
+        ok(instance("start", "prod/web1", "--wait", "--timeout", "30s"));
+        CairnProcesses.await(() -> {
+            try {
+                return !refused(port);
+            } catch (InterruptedException e) {
+                throw new RuntimeException(e);
+            }
+        }, Duration.ofSeconds(15), "the server to answer");
+        String body = get(port, "/conf/app.conf");
+        assertTrue(body.contains("greeting=hi there"), body);
+        listed = find("prod", "web1");
+        assertEquals("running", listed.path("state").asText());
+        assertEquals("node-1", listed.path("node").asText());
+        Run show = ok(instance("show", "prod/web1"));
+        assertTrue(show.out().contains("serviceState: running"), show.out());
+
+        Run removeRunning = instance("remove", "prod/web1");
+        assertEquals(1, removeRunning.exit());
+        assertTrue(removeRunning.err().contains("stop it first"), removeRunning.err());
+
+        ok(instance("stop", "prod/web1", "--wait", "--timeout", "30s"));
+        CairnProcesses.await(() -> {
+            try {
+                return refused(port);
+            } catch (InterruptedException e) {
+                throw new RuntimeException(e);
+            }
+        }, Duration.ofSeconds(15), "the server to be gone");
+        assertEquals("installed", find("prod", "web1").path("state").asText());
+
+        Run unstageUsed = instance("unstage", "hello");
+        assertEquals(1, unstageUsed.exit());
+        assertTrue(unstageUsed.err().contains("used by instance prod/web1"), unstageUsed.err());
+
+        ok(instance("remove", "prod/web1"));
+        assertFalse(Files.exists(home), "home deleted");
+        assertTrue(Files.isRegularFile(stageDir.resolve("package.yaml")), "stage kept");
+        assertEquals(null, find("prod", "web1"));
+        ok(instance("unstage", "hello"));
+        assertFalse(Files.exists(stageDir));
+    }
+
+    @Test
+    void policiesAreEnforced() {
+        ok(cli(new RoleCommand(), "create", "dev"));
+        ok(instance("install", "solo", "--role", "dev", "--id", "a"));
+        Run second = instance("install", "solo", "--role", "dev", "--id", "b");
+        assertEquals(1, second.exit());
+        assertTrue(second.err().contains("solo is one-per-role and role 'dev' already has instance dev/a"), second.err());
+        ok(instance("install", "solo", "--role", "shared", "--id", "b"));
+
+        Run outside = instance("install", "single", "--role", "dev", "--id", "one");
+        assertEquals(1, outside.exit());
+        assertTrue(outside.err().contains("single is one-per-cluster: it can only be installed in role 'shared', not 'dev'"), outside.err());
+        ok(instance("install", "single", "--role", "shared", "--id", "one"));
+        Run twice = instance("install", "single", "--role", "shared", "--id", "two");
+        assertEquals(1, twice.exit());
+        assertTrue(twice.err().contains("already has instance shared/one"), twice.err());
+
+        Run noService = instance("start", "shared/one");
+        assertEquals(2, noService.exit());
+        assertTrue(noService.err().contains("cannot start: single declares no service"), noService.err());
+        assertTrue(ok(instance("show", "shared/one")).out().contains("state:        installed"));
+
+        Run roleInUse = cli(new RoleCommand(), "delete", "dev");
+        assertEquals(1, roleInUse.exit());
+        ok(instance("remove", "dev/a"));
+        ok(cli(new RoleCommand(), "delete", "dev"));
+        assertFalse(Files.exists(shared.resolve("apps/dev")));
+    }
+
+    @Test
+    void hostileOptionsAreRefusedAndTheErrorIsShown() throws IOException {
+        Path inject = Files.writeString(tmp.resolve("inject.json"), "{\"greeting\": \"{{cairn.instance.home}}\"}");
+        Run r = instance("install", "hello", "--role", "shared", "--id", "evil", "--options", inject.toString());
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("$.greeting contains a template tag"), r.err());
+        Run show = ok(instance("show", "shared/evil"));
+        assertTrue(show.out().contains("state:        staged"), show.out());
+        assertTrue(show.out().contains("error:        install failed: the options of hello are invalid"), show.out());
+        assertFalse(Files.exists(shared.resolve("apps/shared/hello/evil")));
+
+        Path escape = Files.writeString(tmp.resolve("escape.json"), "{\"name\": \"../../../../../escaped\"}");
+        r = instance("install", "solo", "--role", "shared", "--id", "esc", "--options", escape.toString());
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("escapes " + shared.resolve("apps/shared/solo/esc")), r.err());
+        assertFalse(Files.exists(shared.resolve("escaped.conf")));
+        assertFalse(Files.exists(shared.getParent().resolve("escaped.conf")));
+
+        Path bad = Files.writeString(tmp.resolve("bad.json"), "{\"port\": 80, \"greeting\": 5}");
+        r = instance("install", "hello", "--role", "shared", "--id", "badopts", "--options", bad.toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("$.port is 80, less than the minimum 1024 — TCP port to listen on"), r.err());
+        assertTrue(r.err().contains("$.greeting is 5, but must be a string"), r.err());
+
+        Run badName = instance("install", "hello", "--role", "shared", "--id", "Web-1");
+        assertEquals(2, badName.exit());
+        assertTrue(badName.err().contains("[a-z0-9]+"), badName.err());
+        ok(instance("remove", "shared/evil"));
+    }
+}
