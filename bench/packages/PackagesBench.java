@@ -56,7 +56,7 @@ public class PackagesBench {
         try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(work.resolve("zk"), 0);
              ZkCoordinationStore store = ZkCoordinationStore.connect(zk.connectString())) {
             largeInstall(work, sizeMiB, store);
-            smallInstalls(work, small, store);
+            if (small > 0) smallInstalls(work, small, store);
         }
         deleteTree(work);
     }
