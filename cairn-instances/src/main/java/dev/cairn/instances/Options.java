@@ -81,7 +81,7 @@ public final class Options {
                 Map.Entry<String, JsonNode> e = it.next();
                 String p = Violation.child(path, e.getKey());
                 String why = hostileText(e.getKey());
-                if (why != null) out.add(new Violation(p, "has a name that " + why.substring(why.indexOf(' ') + 1), null));
+                if (why != null) out.add(new Violation(p, "has a name that " + why, null));
                 walk(e.getValue(), p, depth + 1, out);
             }
         } else if (n.isArray()) {

@@ -88,6 +88,8 @@ class OptionsTest {
                 Optional.of(json("{\"greeting\":\"{{#cairn}}{{instance.home}}{{/cairn}}\"}"))));
         assertTrue(e.getMessage().contains("$.greeting contains a template tag"), e.getMessage());
         assertTrue(Options.hostile(json("{\"greeting\":\"tabs\\tare fine, so are 'quotes' and $dollars\"}")).isEmpty());
+        List<Violation> keys = Options.hostile(json("{\"{{x}}\":1}"));
+        assertEquals("$['{{x}}'] has a name that contains a template tag ('{{' or '}}'): option values are data, never templates", keys.get(0).text());
     }
 
     @Test
