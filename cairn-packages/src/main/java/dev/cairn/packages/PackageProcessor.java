@@ -25,7 +25,8 @@ import java.util.Map;
  * <li>corrupted rows are repaired: 10/12/14 by resuming the operation, 8 (files with nothing queued)
  *     by removing the files.</li>
  * </ul>
- * Runtime exceptions from a step are operation failures; {@link Error}s (a crash) propagate.
+ * Runtime exceptions from a step (a bug included) are operation failures recorded in the error
+ * queue, except STORE_UNAVAILABLE; {@link Error}s (a crash) propagate.
  */
 public final class PackageProcessor {
     private final PackageQueue queue;
@@ -133,7 +134,8 @@ public final class PackageProcessor {
                 case UNIVERSE_INSTALL, CLI_INSTALL -> install(seen, op, found);
                 case UNINSTALL -> uninstall(seen, op);
             };
-        } catch (CairnException | IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+        } catch (RuntimeException e) {
+            // the store itself failing is not the operation's fault: the next pass (or leader) retries
             if (e instanceof CairnException ce && ce.code() == ErrorCode.STORE_UNAVAILABLE) throw ce;
             return fail(seen, op, e, now);
         }

@@ -113,6 +113,14 @@ class PackageProcessorTest {
     }
 
     @Test
+    void anUnexpectedExceptionIsRecordedNotLooped() {
+        w.source.failWith = new NullPointerException("bug in a source");
+        w.enqueue(op(UNIVERSE_INSTALL, "hello", "1.0.0", "x"));
+        assertEquals(PackageProcessor.Outcome.RETRYING, p.processOne(hello, T0));
+        assertEquals("bug in a source", w.queue.read(hello).error().orElseThrow().value().error());
+    }
+
+    @Test
     void badInputFailsAtOnceWithoutRetrying() {
         w.source.failWith = new CairnException(ErrorCode.INVALID_INPUT, "archive is corrupt", null);
         w.enqueue(op(CLI_INSTALL, "hello", "1.0.0", "x"));
