@@ -91,6 +91,7 @@ class EventModelTest {
         assertEquals(new Event(7, t, "node.down", "node-1", "missed 3 heartbeats", e.data()), e);
         assertEquals(3, e.data().path("missed").asInt());
         assertEquals(e, Event.fromJson(Json.tree(Json.bytes(e))));
+        assertEquals(e, Json.read(Json.bytes(e), Event.class));
         assertEquals("{\"seq\":7,\"time\":\"2026-11-22T01:02:03.456Z\",\"type\":\"node.down\",\"subject\":\"node-1\","
                 + "\"message\":\"missed 3 heartbeats\",\"data\":{\"missed\":3}}", e.toJsonLine());
     }

@@ -1,5 +1,6 @@
 package dev.cairn.core.events;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,7 +44,8 @@ public record Event(long seq, Instant time, String type, String subject, String 
         return Json.string(toJson());
     }
 
-    /** Reads the JSON form back (as the CLI receives it). */
+    /** Reads the JSON form back (as the CLI receives it); also what {@code Json.read(bytes, Event.class)} uses. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static Event fromJson(JsonNode n) {
         if (n == null || !n.isObject() || !n.path("seq").canConvertToLong() || !n.path("time").isTextual()) {
             throw new CairnException(ErrorCode.INVALID_INPUT, "not an event: " + n, "an event has seq, time, type, subject, message, data");
