@@ -33,11 +33,17 @@ public class ScaleBench {
     static final int PER_DEPLOYMENT = 100;
 
     public static void main(String[] args) throws Exception {
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+            e.printStackTrace();
+            Runtime.getRuntime().halt(1);
+        });
         Path work = Files.createTempDirectory("cairn-bench-scale");
         EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(work.resolve("zk"), 0);
         ZkCoordinationStore store = ZkCoordinationStore.connect(zk.connectString(), Duration.ofSeconds(10), Duration.ofSeconds(20));
         Controller c = new Controller(new ControllerConfig("bench", "127.0.0.1", 0, Duration.ofSeconds(2)), store, Clock.systemUTC());
-        Deployments d = Deployments.install(c, (t, s, m, data) -> { }, DpeFaults.NONE);
+        Map<String, java.util.concurrent.atomic.AtomicInteger> counts = new java.util.concurrent.ConcurrentHashMap<>();
+        Deployments d = Deployments.install(c, (t, s, m, data) -> counts.computeIfAbsent(t, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet(),
+                DpeFaults.NONE);
         c.start();
         List<Agent> agents = new ArrayList<>();
         try {
@@ -59,7 +65,7 @@ public class ScaleBench {
             }
             awaitAllRunning(d, Set.of());
             double apply = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("apply: %d services running in %.1f s%n", DEPLOYMENTS * PER_DEPLOYMENT, apply);
+            System.out.printf("apply: %d services running in %.1f s; events so far: %s%n", DEPLOYMENTS * PER_DEPLOYMENT, apply, counts);
 
             Set<String> killed = new HashSet<>();
             long t1 = System.nanoTime();
@@ -74,20 +80,29 @@ public class ScaleBench {
             }
             int moved = awaitAllRunning(d, killed);
             double failover = (System.nanoTime() - t1) / 1e9;
-            System.out.printf("kill 10 agents: %d services moved, all %d running on the other nodes in %.1f s%n", moved,
-                    DEPLOYMENTS * PER_DEPLOYMENT, failover);
+            System.out.printf("kill 10 agents: %d services moved, all %d running on the other nodes in %.1f s; events: %s%n", moved,
+                    DEPLOYMENTS * PER_DEPLOYMENT, failover, counts);
             System.out.printf("| measure | seconds |%n|---|---|%n| apply 10 x 100 services on 100 agents → all running | %.1f |%n"
                     + "| kill 10 agents (%d services on them) → all running elsewhere | %.1f |%n", apply, moved, failover);
         } finally {
+            // kill every service group at once (stopping 1,000 one by one takes minutes on a loaded machine)
+            List<String> groups = new ArrayList<>();
             for (Agent a : agents) {
-                a.services().stopAll();
+                for (ServiceReport r : a.services().reports()) if (r.pid() > 0) groups.add("-" + r.pid());
                 a.close();
             }
-            c.close();
-            store.close();
-            zk.close();
+            for (int i = 0; i < groups.size(); i += 200) {
+                String batch = String.join(" ", groups.subList(i, Math.min(groups.size(), i + 200)));
+                new ProcessBuilder("/bin/sh", "-c", "kill -KILL " + batch + " 2>/dev/null").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+            }
+            try {
+                c.close();
+                store.close();
+                zk.close();
+            } finally {
+                Runtime.getRuntime().halt(0);
+            }
         }
-        System.exit(0);
     }
 
     /** Waits until every service of every deployment is running, on a node not in {@code avoid}; returns how many had to move. */

@@ -13,15 +13,16 @@ JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 WORK=$(mktemp -d /tmp/cairn-bench-deploy.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 ./mvnw -B -o -q -pl cairn-cli dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
-CP="$ROOT/cairn-cli/target/classes:$(cat "$WORK/cp.txt")"
+./mvnw -B -o -q -pl cairn-controller dependency:build-classpath -Dmdep.outputFile="$WORK/cp2.txt" >/dev/null
+CP="$ROOT/cairn-cli/target/classes:$(cat "$WORK/cp.txt"):$(cat "$WORK/cp2.txt")"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 what=${1:-failover}
 if [[ "$what" == failover ]]; then
-  "$JAVA" -cp "$CP" bench/deployments/FailoverBench.java "${2:-20}"
+  "$JAVA" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" bench/deployments/FailoverBench.java "${2:-20}"
   shift $(( $# >= 2 ? 2 : 1 )) || true
   what=${1:-}
 fi
 if [[ "$what" == scale ]]; then
-  "$JAVA" -Xss512k -cp "$CP" bench/deployments/ScaleBench.java
+  "$JAVA" -Xss512k -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" bench/deployments/ScaleBench.java
 fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

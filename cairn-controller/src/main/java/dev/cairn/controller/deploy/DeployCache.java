@@ -85,9 +85,13 @@ final class DeployCache implements AutoCloseable {
 
     private void onObserved(StoreEvent e) {
         if (!depth(e, 2)) return;
-        if (e.type() == StoreEvent.Type.DELETED) observed.remove(e.path().name());
-        else observed.put(e.path().name(), Json.read(e.data(), DeploymentStore.NodeReport.class).services());
-        onChange.accept(null);
+        List<ObservedService> before = e.type() == StoreEvent.Type.DELETED ? observed.remove(e.path().name())
+                : observed.put(e.path().name(), Json.read(e.data(), DeploymentStore.NodeReport.class).services());
+        // wake only the DPEs of deployments this report concerns, before or after
+        Set<String> touched = new java.util.TreeSet<>();
+        for (ObservedService o : before == null ? List.<ObservedService>of() : before) touched.add(o.deployment());
+        for (ObservedService o : observed.getOrDefault(e.path().name(), List.of())) touched.add(o.deployment());
+        for (String d : touched) onChange.accept(d);
     }
 
     private void onWork(StoreEvent e) {
