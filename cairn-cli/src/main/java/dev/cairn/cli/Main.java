@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
                 NodeCommand.class,
                 RepoCommand.class,
                 PackageCommand.class,
+                InstanceCommand.class,
+                RoleCommand.class,
                 StateCommand.class,
                 PolicyCommand.class,
                 ModuleCommand.class,
