@@ -4,23 +4,27 @@ import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.errors.GitAPIException;
+import java.net.URISyntaxException;
+import org.eclipse.jgit.internal.storage.dfs.DfsRepositoryDescription;
+import org.eclipse.jgit.internal.storage.dfs.InMemoryRepository;
+import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.transport.FetchResult;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.transport.URIish;
+import org.eclipse.jgit.util.FS;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
- * {@code git+URL#REF:PATH}: clones URL (bare, into a temporary directory that is removed
- * afterwards), resolves REF (branch, tag or commit; default HEAD) and reads the .sls files under
+ * {@code git+URL#REF:PATH}: fetches URL's branches and tags into an in-memory repository (nothing
+ * is written to disk), resolves REF (branch, tag or commit; default HEAD) and reads the .sls files under
  * PATH (a directory with top.sls, or one .sls file; default the repository root).
  */
 final class GitSource {
@@ -51,14 +55,23 @@ final class GitSource {
 
     static SlsTree open(String specText) {
         Spec spec = Spec.parse(specText);
-        Path tmp = null;
-        try {
-            tmp = Files.createTempDirectory("cairn-git");
-            try (Git git = Git.cloneRepository().setURI(spec.url()).setDirectory(tmp.toFile()).setBare(true)
-                    .setCloneAllBranches(true).call()) {
-                Repository repo = git.getRepository();
-                ObjectId id = repo.resolve(spec.ref().equals("HEAD") ? "HEAD" : spec.ref() + "^{commit}");
-                if (id == null) id = repo.resolve("refs/remotes/origin/" + spec.ref());
+        // do not let JGit block on measuring the file system's timestamp resolution (local repositories)
+        FS.FileStoreAttributes.setBackground(true);
+        try (InMemoryRepository repo = new InMemoryRepository.Builder()
+                .setRepositoryDescription(new DfsRepositoryDescription("cairn-state-source")).setFS(FS.DETECTED).build()) {
+            FetchResult fetched;
+            try (Transport transport = Transport.open(repo, new URIish(spec.url()))) {
+                fetched = transport.fetch(NullProgressMonitor.INSTANCE,
+                        List.of(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*")));
+            }
+            {
+                ObjectId id;
+                if (spec.ref().equals("HEAD")) {
+                    Ref head = fetched.getAdvertisedRef("HEAD");
+                    id = head == null ? null : head.getObjectId();
+                } else {
+                    id = repo.resolve(spec.ref() + "^{commit}");
+                }
                 if (id == null) {
                     throw new CairnException(ErrorCode.NOT_FOUND, "git ref '" + spec.ref() + "' not found in " + spec.url(),
                             "use a branch, tag or commit that exists");
@@ -95,21 +108,12 @@ final class GitSource {
                     return SlsTree.ofDirectory(files, StateSources.hostname(), desc);
                 }
             }
-        } catch (GitAPIException e) {
-            throw new CairnException(ErrorCode.UNREACHABLE, "cannot clone " + spec.url() + ": " + e.getMessage(),
-                    "check the URL and that the repository is reachable");
+        } catch (URISyntaxException e) {
+            throw new CairnException(ErrorCode.INVALID_INPUT, "git source URL '" + spec.url() + "' is not valid: " + e.getMessage(),
+                    "use git+https://host/repo.git#REF:PATH or git+file:///path/repo.git#REF:PATH");
         } catch (IOException e) {
-            throw new CairnException(ErrorCode.UNREACHABLE, "cannot read git repository " + spec.url() + ": " + e.getMessage(), null);
-        } finally {
-            if (tmp != null) deleteTree(tmp);
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (var walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // temporary directory; best effort
+            throw new CairnException(ErrorCode.UNREACHABLE, "cannot fetch " + spec.url() + ": " + e.getMessage(),
+                    "check the URL and that the repository is reachable");
         }
     }
 }
