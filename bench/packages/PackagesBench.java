@@ -43,6 +43,8 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
  * Never fails on a timing; prints what it measured.
  */
 public class PackagesBench {
+    static final int PARALLELISM = Integer.parseInt(System.getenv().getOrDefault("BENCH_PARALLELISM",
+            Integer.toString(PackageService.Config.DEFAULT.parallelism())));
     public static void main(String[] args) throws Exception {
         long sizeMiB = args.length > 0 ? Long.parseLong(args[0]) : 1024;
         int small = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
@@ -120,11 +122,12 @@ public class PackagesBench {
         PackageProcessor p = service.newProcessor(StepHook.NONE);
         int done = 0;
         while (!service.queue().operationCoordinates().isEmpty()) {
-            done += p.processQueue(Instant.now(), PackageService.Config.DEFAULT.parallelism(), () -> true)
+            done += p.processQueue(Instant.now(), PARALLELISM, () -> true)
                     .count(PackageProcessor.Outcome.INSTALLED);
         }
         long t2 = System.nanoTime();
         long installed = service.state().packages().stream().filter(s -> s.row() == 16).count();
+        System.out.printf("parallelism %d: ", PARALLELISM);
         System.out.printf("%d small CLI installs: queued in %.2f s (%.0f/s), processed in %.2f s (%.0f/s), end to end %.0f ops/s; %d installed%n",
                 n, (t1 - t0) / 1e9, n / ((t1 - t0) / 1e9), (t2 - t1) / 1e9, done / ((t2 - t1) / 1e9), n / ((t2 - t0) / 1e9), installed);
     }
