@@ -33,7 +33,7 @@ public final class EventForwarder implements LeaderService {
     private final CoordinationStore store;
     private final List<EventSink> sinks;
     private final Duration retry;
-    private final List<Thread> running = new ArrayList<>();
+    private final List<Pump> running = new ArrayList<>();
 
     public EventForwarder(EventLog log, CoordinationStore store, List<EventSink> sinks, Duration retry) {
         this.log = log;
@@ -50,15 +50,19 @@ public final class EventForwarder implements LeaderService {
     @Override
     public synchronized void start(long epoch) {
         if (!running.isEmpty()) return;
-        for (EventSink s : sinks) running.add(Thread.ofVirtual().name("event-forwarder-" + s.name()).start(() -> run(s)));
+        for (EventSink s : sinks) running.add(new Pump(s));
     }
 
+    /**
+     * Stops every pump: one waiting for events stops at once; one writing a batch finishes the
+     * batch and its cursor first, so a graceful hand-over repeats nothing.
+     */
     @Override
     public synchronized void stop() {
-        for (Thread t : running) t.interrupt();
-        for (Thread t : running) {
+        for (Pump p : running) p.stop();
+        for (Pump p : running) {
             try {
-                t.join(2_000);
+                p.thread.join(5_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -67,27 +71,59 @@ public final class EventForwarder implements LeaderService {
         running.clear();
     }
 
-    private void run(EventSink sink) {
-        StorePath at = CURSORS.child(sink.name());
-        Long cursor = null;
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                if (cursor == null) cursor = readCursor(at);
-                EventPage page = log.poll(EventFilter.ALL, cursor, 500, Duration.ofSeconds(5));
-                if (!page.events().isEmpty()) sink.write(page.events());
-                if (page.cursor() != cursor) {
-                    store.put(at, Long.toString(page.cursor()).getBytes(StandardCharsets.UTF_8));
-                    cursor = page.cursor();
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (IOException | CairnException e) {
-                if (e instanceof CairnException ce && ce.code() == ErrorCode.UNAVAILABLE) return; // log closed
-                LOG.warn("forwarding events to {} failed, retrying in {}: {}", sink.name(), retry, e.getMessage());
+    /** Copies the log to one sink on a virtual thread of its own. */
+    private final class Pump {
+        private final EventSink sink;
+        private final Object phase = new Object();
+        private final Thread thread;
+        private volatile boolean stopping;
+        private boolean writing;
+
+        Pump(EventSink sink) {
+            this.sink = sink;
+            this.thread = Thread.ofVirtual().name("event-forwarder-" + sink.name()).start(this::run);
+        }
+
+        void stop() {
+            stopping = true;
+            synchronized (phase) {
+                if (!writing) thread.interrupt();
+            }
+        }
+
+        private void run() {
+            StorePath at = CURSORS.child(sink.name());
+            Long cursor = null;
+            while (!stopping) {
                 try {
-                    Thread.sleep(retry);
-                } catch (InterruptedException ie) {
+                    if (cursor == null) cursor = readCursor(at);
+                    EventPage page = log.poll(EventFilter.ALL, cursor, 500, Duration.ofSeconds(5));
+                    synchronized (phase) {
+                        if (stopping) return;
+                        writing = true;
+                    }
+                    try {
+                        if (!page.events().isEmpty()) sink.write(page.events());
+                        if (page.cursor() != cursor) {
+                            store.put(at, Long.toString(page.cursor()).getBytes(StandardCharsets.UTF_8));
+                            cursor = page.cursor();
+                        }
+                    } finally {
+                        synchronized (phase) {
+                            writing = false;
+                        }
+                    }
+                } catch (InterruptedException e) {
                     return;
+                } catch (IOException | CairnException e) {
+                    if (e instanceof CairnException ce && ce.code() == ErrorCode.UNAVAILABLE) return; // log closed
+                    if (stopping) return;
+                    LOG.warn("forwarding events to {} failed, retrying in {}: {}", sink.name(), retry, e.getMessage());
+                    try {
+                        Thread.sleep(retry);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
                 }
             }
         }
