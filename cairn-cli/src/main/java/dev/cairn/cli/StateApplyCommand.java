@@ -35,8 +35,15 @@ public final class StateApplyCommand implements Callable<Integer> {
     @Option(names = "--local", description = "Apply on this machine, without a cluster.")
     boolean local;
 
-    @Option(names = "--target", paramLabel = "GLOB|label=value", description = "Cluster run on matching nodes (not available yet).")
+    @Option(names = "--target", paramLabel = "GLOB|label=value",
+            description = "Cluster run on the nodes that are up and match: a name glob (node-*) or label=value.")
     String target;
+
+    @Option(names = "--wait", description = "With --target: wait until every node finished (or was lost) and print the results.")
+    boolean wait;
+
+    @picocli.CommandLine.Mixin
+    ClientOptions client;
 
     @Option(names = "--mode", paramLabel = "M", defaultValue = "ansible",
             description = "ansible (definition order, one at a time), justdoit (parallel), genius (parallel + module knowledge). Default: ${DEFAULT-VALUE}.")
@@ -71,9 +78,21 @@ public final class StateApplyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
+            if (local && target != null) {
+                throw new CairnException(ErrorCode.INVALID_INPUT, "--local and --target exclude each other",
+                        "use --local for this machine, or --target for a cluster run");
+            }
             if (!local) {
-                throw new CairnException(ErrorCode.UNSUPPORTED, target == null ? "state apply needs --local (cluster runs are not available yet)"
-                        : "cluster runs (--target) are not available yet", "run it on this machine with --local");
+                if (target == null) {
+                    throw new CairnException(ErrorCode.INVALID_INPUT, "state apply needs --local or --target",
+                            "--local applies on this machine; --target GLOB|label=value runs on the cluster's nodes");
+                }
+                try {
+                    return StateRunCommands.apply(client.client(), source, target, mode, test, wait, json, out);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return 1;
+                }
             }
             Path home = LocalApply.defaultHome();
             int par = parallelism != null ? parallelism : Runtime.getRuntime().availableProcessors() * 4;

@@ -6,8 +6,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code cairn state …}: apply Salt-style states. */
 @Command(name = "state", mixinStandardHelpOptions = true,
-        description = "Apply states (Salt SLS syntax) on this machine or, later, on the cluster.",
-        subcommands = {StateApplyCommand.class})
+        description = {"Apply states (Salt SLS syntax) on this machine (--local) or on the cluster's nodes (--target).",
+                "",
+                "A cluster run is compiled once by the controller, run by each targeted node's agent",
+                "and reported state by state: see 'state runs' and 'state show RUN'."},
+        subcommands = {StateApplyCommand.class, StateRunCommands.Runs.class, StateRunCommands.Show.class})
 public final class StateCommand implements Runnable {
     @Spec
     CommandSpec spec;

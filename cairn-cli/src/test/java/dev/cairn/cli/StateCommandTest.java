@@ -123,7 +123,11 @@ class StateCommandTest {
         assertFalse(missing.err().contains("Exception"));
         Run noLocal = exec(new StateCommand(), "apply", f.toString());
         assertEquals(2, noLocal.code());
-        assertTrue(noLocal.err().contains("hint: run it on this machine with --local"));
+        assertTrue(noLocal.err().startsWith("error: state apply needs --local or --target"), noLocal.err());
+        assertTrue(noLocal.err().contains("hint: --local applies on this machine"), noLocal.err());
+        Run both = exec(new StateCommand(), "apply", f.toString(), "--local", "--target", "node-*");
+        assertEquals(2, both.code());
+        assertTrue(both.err().contains("exclude each other"), both.err());
     }
 
     @Test
