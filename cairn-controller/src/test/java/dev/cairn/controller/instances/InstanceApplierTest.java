@@ -147,6 +147,19 @@ class InstanceApplierTest {
     }
 
     @Test
+    void aLinkInsideTheHomeCannotLeadAConfigFileOutOfIt() throws Exception {
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Path home = applier.layout().home("apps", "shared", "web", "a");
+        Files.createDirectories(home);
+        Files.createSymbolicLink(home.resolve("conf"), outside);
+        statesOutcome.set(null);
+        CairnException e = assertThrows(CairnException.class, () -> applier.install(install("shared", "a")));
+        assertTrue(e.getMessage().contains("escapes " + home + " through a link"), e.getMessage());
+        assertFalse(Files.exists(outside.resolve("web.conf")));
+        assertEquals(InstanceRecord.STAGED, applier.store().require(new InstanceNames.Key("shared", "a")).value().state());
+    }
+
+    @Test
     void rolesAndBasedirs() {
         applier.createRole("prod");
         assertTrue(Files.isDirectory(applier.layout().roleDir("etl", "prod")));
