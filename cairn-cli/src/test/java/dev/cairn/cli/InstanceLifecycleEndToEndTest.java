@@ -253,6 +253,12 @@ class InstanceLifecycleEndToEndTest {
         assertEquals(null, find("prod", "web1"));
         ok(instance("unstage", "hello"));
         assertFalse(Files.exists(stageDir));
+
+        JsonNode events = new dev.cairn.core.api.ApiClient(cluster.url()).get("/api/v1/events?subject=prod%2Fweb1&limit=100").path("events");
+        java.util.List<String> types = new java.util.ArrayList<>();
+        for (JsonNode e : events) types.add(e.path("type").asText());
+        assertTrue(types.containsAll(java.util.List.of("instance.installing", "instance.installed", "instance.started", "instance.stopped",
+                "instance.removed")), types.toString());
     }
 
     @Test
