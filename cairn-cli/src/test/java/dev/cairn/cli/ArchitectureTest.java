@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Dependencies point one way: core ← pure engines (policy, states, packages) ← adapters
+ * Dependencies point one way: core ← pure engines (policy, states, packages, instances) ← adapters
  * (store-zk, storage) ← controller/agent ← cli. Pure engines never reach adapters or the
  * controller; nothing but the CLI knows every module.
  */
@@ -25,14 +25,14 @@ class ArchitectureTest {
     @Test
     void coreDependsOnNoOtherModule() {
         noClasses().that().resideInAPackage("dev.cairn.core..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.cairn.policy..", "dev.cairn.states..", "dev.cairn.packages..",
+                .should().dependOnClassesThat().resideInAnyPackage("dev.cairn.policy..", "dev.cairn.states..", "dev.cairn.packages..", "dev.cairn.instances..",
                         "dev.cairn.storezk..", "dev.cairn.storage..", "dev.cairn.controller..", "dev.cairn.agent..", "dev.cairn.cli..")
                 .check(classes);
     }
 
     @Test
     void pureEnginesDoNotReachAdaptersOrServers() {
-        noClasses().that().resideInAnyPackage("dev.cairn.policy..", "dev.cairn.states..", "dev.cairn.packages..")
+        noClasses().that().resideInAnyPackage("dev.cairn.policy..", "dev.cairn.states..", "dev.cairn.packages..", "dev.cairn.instances..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.cairn.storezk..", "dev.cairn.storage..",
                         "dev.cairn.controller..", "dev.cairn.agent..", "dev.cairn.cli..", "org.apache.zookeeper..", "org.apache.curator..",
                         "software.amazon.awssdk..")
