@@ -6,7 +6,9 @@ import dev.cairn.core.CairnException;
 import dev.cairn.core.Json;
 import dev.cairn.core.api.ApiClient;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -69,10 +71,9 @@ public final class WorkLoop {
                 backoff = 200;
                 long published = r.path("epoch").asLong(-1);
                 if (published >= 0) epochs.admit(published); // learn the current leader's epoch before running anything
-                for (JsonNode item : r.path("items")) {
-                    if (!running.get()) return;
-                    process(Json.MAPPER.treeToValue(item, AgentWork.class));
-                }
+                List<AgentWork> batch = new ArrayList<>();
+                for (JsonNode item : r.path("items")) batch.add(Json.MAPPER.treeToValue(item, AgentWork.class));
+                if (!batch.isEmpty() && running.get()) process(batch);
             } catch (CairnException e) {
                 if (!running.get()) return;
                 LOG.debug("work poll for {}: {}", node, e.getMessage());
@@ -86,20 +87,28 @@ public final class WorkLoop {
         }
     }
 
-    /** Runs (or refuses) one item and reports its result. */
-    void process(AgentWork w) {
-        JsonNode result;
-        synchronized (done) {
-            result = done.get(w.id());
-        }
-        if (result == null) {
-            result = execute(w);
+    /**
+     * Runs (or refuses) a batch of items, reports the services once, then acknowledges each item:
+     * the controller sees the effect of the work before the acknowledgement.
+     */
+    void process(List<AgentWork> batch) {
+        Map<AgentWork, JsonNode> results = new LinkedHashMap<>();
+        for (AgentWork w : batch) {
+            if (!running.get()) return;
+            JsonNode result;
             synchronized (done) {
-                done.put(w.id(), result);
+                result = done.get(w.id());
             }
+            if (result == null) {
+                result = execute(w);
+                synchronized (done) {
+                    done.put(w.id(), result);
+                }
+            }
+            results.put(w, result);
         }
         if (beforeResult != null) beforeResult.run();
-        client.post("/api/v1/nodes/" + node + "/work/" + w.id(), result);
+        for (var e : results.entrySet()) client.post("/api/v1/nodes/" + node + "/work/" + e.getKey().id(), e.getValue());
     }
 
     JsonNode execute(AgentWork w) {

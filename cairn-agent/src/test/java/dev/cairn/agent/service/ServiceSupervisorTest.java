@@ -83,6 +83,7 @@ class ServiceSupervisorTest {
         // a process that exits on its own is a failure too, and starting again keeps the count
         sup.start(spec("checked", "exec sleep 1000", MonitorSpec.PROCESS));
         long pid2 = sup.reports().get(0).pid();
+        await(() -> ProcessGroups.pgid(pid2).orElse(-1L) == pid2, "setsid to make the group");
         ProcessGroups.signal(pid2, "KILL");
         await(() -> sup.reports().get(0).failCount() == 2, "the exit to count as a second failure");
     }
@@ -91,6 +92,7 @@ class ServiceSupervisorTest {
     void aNewSupervisorFindsServicesLeftByAnEarlierRun() throws Exception {
         ServiceSupervisor first = new ServiceSupervisor(tmp, null);
         long pid = first.start(spec("left", "exec sleep 1000", MonitorSpec.PROCESS)).pid();
+        await(() -> ProcessGroups.pgid(pid).orElse(-1L) == pid, "setsid to make the group");
         first.close(); // the agent goes away; the service keeps running
         assertTrue(ProcessGroups.alive(pid));
 
