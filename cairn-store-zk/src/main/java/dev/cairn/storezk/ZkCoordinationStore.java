@@ -210,14 +210,19 @@ public final class ZkCoordinationStore implements CoordinationStore {
     @Override
     public TxResult transact(List<StoreOp> ops) {
         return call(() -> {
-            // ZooKeeper needs parents to exist before a multi creates children under them.
+            // ZooKeeper needs parents to exist before a multi creates children under them: each distinct
+            // parent once per transaction, and only when it is missing (a cheap exists check)
+            java.util.Set<StorePath> parents = new java.util.LinkedHashSet<>();
             for (StoreOp op : ops) {
                 StorePath parent = switch (op) {
                     case StoreOp.Create c -> c.path().parent();
                     case StoreOp.CreateSequential c -> c.path();
                     default -> null;
                 };
-                if (parent != null && !parent.isRoot()) {
+                if (parent != null && !parent.isRoot()) parents.add(parent);
+            }
+            for (StorePath parent : parents) {
+                if (client.checkExists().forPath(zk(parent)) == null) {
                     try {
                         client.create().creatingParentContainersIfNeeded().forPath(zk(parent));
                     } catch (KeeperException.NodeExistsException ignored) {

