@@ -26,12 +26,16 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--heartbeat-interval", defaultValue = "500ms", description = "Heartbeat interval (default: ${DEFAULT-VALUE}).")
     String interval;
 
+    @Option(names = "--data", paramLabel = "DIR", description = "Where the agent keeps service pid files, logs and state (default: .cairn-agent/<name>).")
+    java.nio.file.Path data;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws InterruptedException {
-        Agent agent = new Agent(controller, name, Labels.parse(labels), Durations.parse("--heartbeat-interval", interval)).start();
+        java.nio.file.Path dir = data != null ? data : java.nio.file.Path.of(".cairn-agent", dev.cairn.core.Names.requireNode(name));
+        Agent agent = new Agent(controller, name, Labels.parse(labels), Durations.parse("--heartbeat-interval", interval), dir).start();
         PrintWriter out = spec.commandLine().getOut();
         out.printf("agent %s registered with %s%n", name, controller);
         out.flush();

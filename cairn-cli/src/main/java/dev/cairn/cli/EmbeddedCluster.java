@@ -110,7 +110,11 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = agents.size() - 1; i >= 0; i--) agents.get(i).close();
+        // a clean stop of the embedded cluster stops the services its agents run: nothing is left behind
+        for (int i = agents.size() - 1; i >= 0; i--) {
+            agents.get(i).close();
+            agents.get(i).services().stopAll();
+        }
         controller.close();
         store.close();
         zk.close();
