@@ -43,7 +43,9 @@ final class Revision {
             boolean never = false;
             for (Action.Edge e : a.before) {
                 Action in = e.first();
-                if (!in.runnable && (e.flags() & ~Action.ORD_OPTIONAL) == 0) {
+                if (!in.rsc.managed) {
+                    continue; // actions of unmanaged resources are never sent, nor waited for
+                } else if (!in.runnable && (e.flags() & ~Action.ORD_OPTIONAL) == 0) {
                     continue; // optional ordering after an unrunnable action
                 } else if (!inGraph.containsKey(in)) {
                     if (in.optional) continue; // input not needed
