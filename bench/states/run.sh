@@ -29,10 +29,12 @@ JDK_BIN=$(dirname "$JAVA")
 mkdir -p "$WORK/cli"
 "$JDK_BIN/javac" -q --release 21 -nowarn -cp "$STATES_JAR:$DEPS:$PICOCLI" -d "$WORK/cli" \
   cairn-cli/src/main/java/dev/cairn/cli/StateCommand.java cairn-cli/src/main/java/dev/cairn/cli/StateApplyCommand.java \
-  cairn-cli/src/main/java/dev/cairn/cli/ModuleCommand.java 2>/dev/null || \
+  cairn-cli/src/main/java/dev/cairn/cli/ModuleCommand.java cairn-cli/src/main/java/dev/cairn/cli/StateRunCommands.java \
+  cairn-cli/src/main/java/dev/cairn/cli/ClientOptions.java cairn-cli/src/main/java/dev/cairn/cli/Table.java 2>/dev/null || \
 "$JDK_BIN/javac" --release 21 -nowarn -cp "$STATES_JAR:$DEPS:$PICOCLI" -d "$WORK/cli" \
   cairn-cli/src/main/java/dev/cairn/cli/StateCommand.java cairn-cli/src/main/java/dev/cairn/cli/StateApplyCommand.java \
-  cairn-cli/src/main/java/dev/cairn/cli/ModuleCommand.java
+  cairn-cli/src/main/java/dev/cairn/cli/ModuleCommand.java cairn-cli/src/main/java/dev/cairn/cli/StateRunCommands.java \
+  cairn-cli/src/main/java/dev/cairn/cli/ClientOptions.java cairn-cli/src/main/java/dev/cairn/cli/Table.java
 "$JDK_BIN/jar" cf "$OUT/cairn-cli-states.jar" -C "$WORK/cli" .
 CP="$OUT/cairn-cli-states.jar:$STATES_JAR:$DEPS:$PICOCLI"
 JSA="$OUT/cairn-states.jsa"
