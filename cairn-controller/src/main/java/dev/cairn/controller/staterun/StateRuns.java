@@ -84,9 +84,14 @@ public final class StateRuns {
         StateRun run = new StateRun(id, tree.description(), target, mode.name().toLowerCase(), test, targets, clock.instant());
         store.put(runPath, Json.bytes(run));
         store.put(runPath.child("bundle"), bundle);
+        // every node's part exists before any agent can see its work (an agent may start at once)
+        for (String n : targets) {
+            store.put(runPath.child("nodes").child(n), Json.bytes(new NodeRun(n, "queued", null, null, null, null, null, null, null)));
+        }
         for (String n : targets) {
             var item = work.submit(n, "state.run", e, Map.of("run", id, "mode", mode.name().toLowerCase(), "test", test));
-            store.put(runPath.child("nodes").child(n), Json.bytes(new NodeRun(n, "queued", item.id(), null, null, null, null, null, null)));
+            update(id, n, cur -> new NodeRun(cur.node(), cur.status(), item.id(), cur.startedAt(), cur.finishedAt(), cur.error(),
+                    cur.states(), cur.failed(), cur.changed()));
         }
         events.emit("state.run.queued", id, "state run " + id + " queued for " + targets.size() + " node(s): " + String.join(", ", targets),
                 Map.of("target", target, "mode", run.mode(), "nodes", targets));
@@ -180,7 +185,26 @@ public final class StateRuns {
         while (true) {
             Versioned<byte[]> v = store.get(p).orElseThrow(() -> notFound(id));
             NodeRun nr = Json.read(v.value(), NodeRun.class);
-            if (nr.terminal() || liveness.equals("up")) return nr;
+            if (nr.terminal()) return nr;
+            // the agent answered the work item without finishing the run (refused it, or its handler
+            // failed before reporting): the run must say so instead of waiting forever
+            Optional<Versioned<byte[]>> answered = nr.workId() == null ? Optional.empty()
+                    : store.get(WorkQueue.RESULTS.child(node).child(nr.workId()));
+            if (answered.isPresent()) {
+                var result = WorkQueue.decodeResult(node, nr.workId(), answered.get().value());
+                if (!result.ok()) {
+                    JsonNode r = result.result();
+                    String why = r == null ? "no result" : r.path("refused").asText(r.path("error").asText(r.toString()));
+                    NodeRun failed = nr.with("failed", nr.startedAt(), clock.instant(), "the agent did not run it: " + why, null, null, null);
+                    if (store.compareAndSet(p, Json.bytes(failed), v.version()).isPresent()) {
+                        events.emit("state.run.node.failed", id + "/" + node, node + " did not run state run " + id + ": " + why,
+                                Map.of("run", id, "node", node));
+                        return failed;
+                    }
+                    continue;
+                }
+            }
+            if (liveness.equals("up")) return nr;
             NodeRun lost = nr.with("lost", nr.startedAt(), clock.instant(), "node " + node + " went down before finishing", null, null, null);
             if (store.compareAndSet(p, Json.bytes(lost), v.version()).isPresent()) {
                 work.cancel(node, nr.workId());
