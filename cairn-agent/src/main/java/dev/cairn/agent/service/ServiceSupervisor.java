@@ -171,18 +171,31 @@ public final class ServiceSupervisor implements AutoCloseable {
         onChange.run();
     }
 
+    /** How long a tcp/http-monitored service may take to answer for the first time (at least 3 intervals). */
+    static final long START_GRACE_MS = 10_000;
+
     private void startMonitor(Entry e, long gen) {
         MonitorSpec m = e.spec.monitor();
         Process p = e.process;
         if (p != null) p.onExit().thenRun(() -> failed(e, gen, "process exited with " + p.exitValue()));
         Path dir = serviceDir(e.spec.deployment(), e.spec.service());
+        // start-up grace for network monitors: a service that has not yet answered once is not failed
+        // by its tcp/http check until the grace ends (as a startup probe); its process exiting still is
+        boolean network = "tcp".equals(m.type()) || "http".equals(m.type());
+        long graceEnd = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+                network ? Math.max(START_GRACE_MS, 3 * m.intervalMs()) : 0);
         Thread.ofVirtual().name("monitor-" + e.spec.key()).start(() -> {
+            boolean answered = false;
             while (!closed && e.generation == gen) {
                 sleep(m.intervalMs());
                 if (closed || e.generation != gen) return;
                 Optional<String> problem = Monitors.check(m, e.pid, dir);
-                if (problem.isPresent() && e.generation == gen) {
-                    failed(e, gen, problem.get());
+                if (problem.isEmpty()) {
+                    answered = true;
+                } else if (!answered && System.nanoTime() < graceEnd) {
+                    continue; // still starting up
+                } else if (e.generation == gen) {
+                    failed(e, gen, problem.get() + (answered ? "" : " (never answered during the start-up grace)"));
                     return;
                 }
             }

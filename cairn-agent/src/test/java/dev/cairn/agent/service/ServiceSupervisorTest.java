@@ -106,4 +106,34 @@ class ServiceSupervisorTest {
         ProcessGroups.signal(pid, "KILL");
         await(() -> sup.reports().get(0).state().equals("failed"), "an adopted service's death to be noticed");
     }
+
+    @Test
+    void aTcpMonitorGivesAStartingServiceTimeToListenThenFailsItWhenItStops() throws Exception {
+        sup = new ServiceSupervisor(tmp, null);
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        MonitorSpec m = new MonitorSpec("tcp", 200, 500, null, null, "127.0.0.1", port);
+        // listens only after 1.5 s: the first checks find nothing, which must not fail it
+        String script = "sleep 1.5; exec python3 -c 'import socket,time; s=socket.socket(); "
+                + "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((\"127.0.0.1\", " + port + ")); s.listen(); "
+                + "time.sleep(1000)'";
+        sup.start(spec("slow", script, m));
+        await(() -> {
+            try (java.net.Socket c = new java.net.Socket("127.0.0.1", port)) {
+                return true;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }, "the service to listen");
+        Thread.sleep(600); // a few more checks, now answered
+        assertEquals("running", sup.reports().get(0).state(), "not failed while it was starting");
+        assertEquals(0, sup.reports().get(0).failCount());
+        // once it is gone it is failed (its process exit, or the tcp check with no grace left)
+        long pid = sup.reports().get(0).pid();
+        ProcessHandle.of(pid).ifPresent(ph -> ph.descendants().forEach(ProcessHandle::destroyForcibly));
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        await(() -> sup.reports().get(0).state().equals("failed"), "the service to be failed once it stopped answering");
+    }
 }
