@@ -73,16 +73,11 @@ public final class ClusterAssembly {
         c.addLeaderService(processing);
         PackagesApi.register(c.router(), packages, processing::wake);
         var deployments = dev.cairn.controller.deploy.Deployments.install(c, emitter::emit, dev.cairn.controller.deploy.DpeFaults.NONE);
-        StateRuns stateRuns = new StateRuns(store, c.nodes(), deployments.queue(), clock, () -> currentEpoch(c), emitter::emit);
+        // work is queued with the epoch agents check it against: ours when leading, else the one the leader published
+        StateRuns stateRuns = new StateRuns(store, c.nodes(), deployments.queue(), clock,
+                () -> c.isLeader() ? c.epoch() : Math.max(0, deployments.queue().publishedEpoch()), emitter::emit);
         StateRunsApi.register(c.router(), stateRuns);
         dev.cairn.controller.instances.Instances.install(c, storage, paths.shared(), null, deployments.store(), stateRuns, emitter::emit);
         return c;
-    }
-
-    /** The epoch work is queued with: ours when leading, else the latest the store knows. */
-    static long currentEpoch(Controller c) {
-        if (c.isLeader()) return c.epoch();
-        return c.store().get(dev.cairn.core.store.StorePath.of("leader", "controllers", "epoch"))
-                .map(v -> Long.parseLong(new String(v.value(), java.nio.charset.StandardCharsets.UTF_8).trim())).orElse(0L);
     }
 }

@@ -1,7 +1,6 @@
 package dev.cairn.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cairn.core.Json;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,9 +42,7 @@ public final class NodeCommand implements Runnable {
             JsonNode r = client.client().get("/api/v1/nodes");
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.string(r));
-                out.flush();
-                return 0;
+                return Output.json(out, r);
             }
             Table t = new Table("NAME", "STATE", "LABELS", "LAST HEARTBEAT");
             for (JsonNode n : r.path("nodes")) {

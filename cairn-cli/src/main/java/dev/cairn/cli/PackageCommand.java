@@ -97,9 +97,7 @@ public final class PackageCommand implements Runnable {
             JsonNode r = client.client().get("/api/v1/catalog" + (text == null ? "" : "?q=" + enc(text)));
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.string(r));
-                out.flush();
-                return 0;
+                return Output.json(out, r);
             }
             Table t = new Table("NAME", "VERSION", "REPOSITORY", "DESCRIPTION");
             for (JsonNode p : r.path("packages")) {
@@ -247,9 +245,7 @@ public final class PackageCommand implements Runnable {
             JsonNode r = client.client().get("/api/v1/packages/state");
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.string(r));
-                out.flush();
-                return 0;
+                return Output.json(out, r);
             }
             if (r.path("packages").isEmpty()) {
                 out.println("no packages installed or pending");

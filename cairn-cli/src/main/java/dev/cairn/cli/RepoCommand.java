@@ -1,7 +1,6 @@
 package dev.cairn.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cairn.core.Json;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -66,9 +65,7 @@ public final class RepoCommand implements Runnable {
             JsonNode r = client.client().get("/api/v1/repos");
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.string(r));
-                out.flush();
-                return 0;
+                return Output.json(out, r);
             }
             Table t = new Table("NAME", "URI");
             for (JsonNode n : r.path("repositories")) t.row(n.path("name").asText(), n.path("uri").asText());

@@ -38,11 +38,7 @@ final class StateRunCommands {
             out.printf("state run %s queued on %d node(s): %s%n", id, run.path("nodes").size(), run.path("nodes"));
             out.flush();
         }
-        if (!wait) {
-            if (json) out.println(Json.string(run));
-            out.flush();
-            return 0;
-        }
+        if (!wait) return json ? Output.json(out, run) : 0;
         JsonNode shown;
         while (true) {
             shown = api.get("/api/v1/state-runs/" + id);
@@ -88,9 +84,7 @@ final class StateRunCommands {
             JsonNode r = client.client().get("/api/v1/state-runs");
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.string(r));
-                out.flush();
-                return 0;
+                return Output.json(out, r);
             }
             Table t = new Table("RUN", "CREATED", "TARGET", "MODE", "NODES", "SOURCE");
             for (JsonNode run : r.path("runs")) {
