@@ -64,7 +64,8 @@ public final class ClusterAssembly {
         c.addCloseable(events);
         EventEmitter emitter = new EventEmitter(events.log());
         PackageStorage storage = PackageStorages.open(paths.storage());
-        PackageEvents packageEvents = emitter::emit;
+        // package events go into the queue change's own transaction; the log then wakes its followers
+        PackageEvents packageEvents = new PackageEvents(clock, events.log()::committed);
         String base = "http://" + config.host() + ":" + config.port();
         PackageService packages = new PackageService(store, storage, packageEvents, UriFetcher.DEFAULT,
                 new PackageService.Config(PackageService.Config.DEFAULT.maxUploadBytes(), PackageService.Config.DEFAULT.limits(),
@@ -75,9 +76,9 @@ public final class ClusterAssembly {
         var deployments = dev.cairn.controller.deploy.Deployments.install(c, emitter::emit, dev.cairn.controller.deploy.DpeFaults.NONE);
         // work is queued with the epoch agents check it against: ours when leading, else the one the leader published
         StateRuns stateRuns = new StateRuns(store, c.nodes(), deployments.queue(), clock,
-                () -> c.isLeader() ? c.epoch() : Math.max(0, deployments.queue().publishedEpoch()), emitter::emit);
+                () -> c.isLeader() ? c.epoch() : Math.max(0, deployments.queue().publishedEpoch()), events.log());
         StateRunsApi.register(c.router(), stateRuns);
-        dev.cairn.controller.instances.Instances.install(c, storage, paths.shared(), null, deployments.store(), stateRuns, emitter::emit);
+        dev.cairn.controller.instances.Instances.install(c, storage, paths.shared(), null, deployments.store(), stateRuns, events.log());
         return c;
     }
 }

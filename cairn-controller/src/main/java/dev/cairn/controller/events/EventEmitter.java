@@ -42,7 +42,12 @@ public final class EventEmitter {
         }
     }
 
-    static EventDraft draft(String type, String subject, String message, Map<String, ?> data) {
+    /**
+     * The draft for {@code (type, subject, message, data)}, made to fit the log's limits the same
+     * forgiving way (for events written inside a caller's own transaction). Throws
+     * IllegalArgumentException only for an invalid type.
+     */
+    public static EventDraft draft(String type, String subject, String message, Map<String, ?> data) {
         String s = fit(subject, EventDraft.MAX_SUBJECT);
         String m = fit(message, EventDraft.MAX_MESSAGE);
         ObjectNode d = null;

@@ -1,9 +1,10 @@
 package dev.cairn.controller.instances;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cairn.controller.staterun.StateRuns;
+import dev.cairn.controller.events.EventEmitter;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
+import dev.cairn.core.events.EventDraft;
 import dev.cairn.core.store.Versioned;
 import dev.cairn.instances.AppPackage;
 import dev.cairn.instances.InstanceNames;
@@ -32,7 +33,8 @@ import java.util.Optional;
  * Carries out the instance lifecycle (seed 001): stage → install (render config into the home,
  * apply {@code instance.states}, record) → start (service into deployment {@code role-<role>}) →
  * stop → remove (home and record go, the stage stays). Each step claims the record (its
- * {@code step}), and a failed step leaves the state as it was with the error recorded.
+ * {@code step}), and a failed step leaves the state as it was with the error recorded. Every
+ * record change is written together with its event ({@link InstanceStore}).
  */
 public final class InstanceApplier {
     /** A step whose controller died is taken over after this long. */
@@ -52,16 +54,18 @@ public final class InstanceApplier {
     private final Stages stages;
     private final RoleDeployments deployments;
     private final StatesRunner states;
-    private final InstanceEvents events;
     private final Clock clock;
 
-    public InstanceApplier(InstanceStore store, Stages stages, StatesRunner states, InstanceEvents events, Clock clock) {
+    public InstanceApplier(InstanceStore store, Stages stages, StatesRunner states, Clock clock) {
         this.store = store;
         this.stages = stages;
         this.deployments = new RoleDeployments(store.store());
         this.states = states;
-        this.events = events;
         this.clock = clock;
+    }
+
+    private static EventDraft event(String type, String subject, String message, Map<String, ?> data) {
+        return EventEmitter.draft(type, subject, message, data);
     }
 
     public InstanceStore store() { return store; }
@@ -76,8 +80,8 @@ public final class InstanceApplier {
         InstanceNames.requireApp(app);
         Stages.Staged s = stages.stage(app, version.orElseGet(() -> stages.newest(app)));
         if (s.created()) {
-            events.emit("instance.staged", app + "@" + s.version(), app + "@" + s.version() + " staged into " + s.path(),
-                    Map.of("app", app, "version", s.version(), "path", s.path().toString(), "files", s.files()));
+            store.record(event("instance.staged", app + "@" + s.version(), app + "@" + s.version() + " staged into " + s.path(),
+                    Map.of("app", app, "version", s.version(), "path", s.path().toString(), "files", s.files())));
         }
         return s;
     }
@@ -92,7 +96,7 @@ public final class InstanceApplier {
         }
         List<String> gone = stages.unstage(app, version);
         if (!gone.isEmpty()) {
-            events.emit("instance.unstaged", app, app + " unstaged (" + String.join(", ", gone) + ")", Map.of("app", app, "versions", gone));
+            store.record(event("instance.unstaged", app, app + " unstaged (" + String.join(", ", gone) + ")", Map.of("app", app, "versions", gone)));
         }
         return gone;
     }
@@ -130,7 +134,9 @@ public final class InstanceApplier {
         InstanceRecord claim = new InstanceRecord(req.app(), staged.version(), key.role(), key.id(), basedir, home.toString(),
                 InstanceRecord.STAGED, "install", now, null, now, policy.text(), null, null, null);
         Optional<String> guard = policy.guard(req.app(), key.role());
-        Optional<String> lost = store.claimInstall(claim, existing.map(Versioned::version), guard);
+        Optional<String> lost = store.claimInstall(claim, existing.map(Versioned::version), guard,
+                event("instance.installing", key.toString(), "installing " + req.app() + "@" + staged.version() + " as " + key,
+                        Map.of("app", req.app(), "version", staged.version(), "role", key.role(), "id", key.id())));
         if (lost.isPresent()) {
             if (lost.get().isEmpty()) {
                 throw new CairnException(ErrorCode.CONFLICT, "instance " + key + " changed while installing", "see 'cairn instance show " + key + "' and try again");
@@ -138,8 +144,6 @@ public final class InstanceApplier {
             throw new CairnException(ErrorCode.CONFLICT, policy.refusal(req.app(), key.role(), List.of(InstanceNames.Key.parse(lost.get())))
                     .orElse(req.app() + " is " + policy.text() + " and instance " + lost.get() + " holds it"), policyHint(policy));
         }
-        events.emit("instance.installing", key.toString(), "installing " + req.app() + "@" + staged.version() + " as " + key,
-                Map.of("app", req.app(), "version", staged.version(), "role", key.role(), "id", key.id()));
         boolean homeExisted = Files.exists(home);
         try {
             JsonNode options = Options.resolve(req.app(), pkg.optionsSchema(), req.options());
@@ -159,9 +163,8 @@ public final class InstanceApplier {
             InstanceRecord done = new InstanceRecord(claim.app(), claim.version(), claim.role(), claim.id(), claim.basedir(), claim.home(),
                     InstanceRecord.INSTALLED, null, null, null, clock.instant(), claim.policy(), options, rendered.service().orElse(null),
                     rendered.notRunnable());
-            finish(key, done);
-            events.emit("instance.installed", key.toString(), req.app() + "@" + staged.version() + " installed as " + key + " in " + home,
-                    Map.of("app", req.app(), "version", staged.version(), "home", home.toString()));
+            finish(key, done, event("instance.installed", key.toString(), req.app() + "@" + staged.version() + " installed as " + key + " in " + home,
+                    Map.of("app", req.app(), "version", staged.version(), "home", home.toString())));
             return done;
         } catch (RuntimeException | InterruptedException e) {
             if (!homeExisted) {
@@ -224,9 +227,8 @@ public final class InstanceApplier {
             throw e;
         }
         InstanceRecord done = claimed.done(InstanceRecord.RUNNING, clock.instant());
-        finish(key, done);
-        events.emit("instance.started", key.toString(), "instance " + key + " handed to the policy engine as " + r.deployment() + "/" + r.serviceId(),
-                Map.of("deployment", r.deployment(), "service", r.serviceId()));
+        finish(key, done, event("instance.started", key.toString(), "instance " + key + " handed to the policy engine as " + r.deployment() + "/"
+                + r.serviceId(), Map.of("deployment", r.deployment(), "service", r.serviceId())));
         return done;
     }
 
@@ -243,9 +245,8 @@ public final class InstanceApplier {
             throw e;
         }
         InstanceRecord done = claimed.done(InstanceRecord.INSTALLED, clock.instant());
-        finish(key, done);
-        events.emit("instance.stopped", key.toString(), "instance " + key + " stopped (removed from " + r.deployment() + ")",
-                Map.of("deployment", r.deployment(), "service", r.serviceId()));
+        finish(key, done, event("instance.stopped", key.toString(), "instance " + key + " stopped (removed from " + r.deployment() + ")",
+                Map.of("deployment", r.deployment(), "service", r.serviceId())));
         return done;
     }
 
@@ -272,12 +273,11 @@ public final class InstanceApplier {
             throw e;
         }
         Versioned<InstanceRecord> cur = store.require(key);
-        if (!store.delete(cur.value(), cur.version())) {
+        if (!store.delete(cur.value(), cur.version(), InstancePolicy.parse(r.policy()).guard(r.app(), r.role()),
+                event("instance.removed", key.toString(), "instance " + key + " removed (" + r.home() + " deleted; stage of " + r.app() + "@"
+                        + r.version() + " kept)", Map.of("app", r.app(), "version", r.version(), "home", r.home())))) {
             throw new CairnException(ErrorCode.VERSION_CONFLICT, "instance " + key + " changed while being removed", "try again");
         }
-        InstancePolicy.parse(r.policy()).guard(r.app(), r.role()).ifPresent(g -> store.releaseGuard(Optional.of(g), key));
-        events.emit("instance.removed", key.toString(), "instance " + key + " removed (" + r.home() + " deleted; stage of " + r.app() + "@"
-                + r.version() + " kept)", Map.of("app", r.app(), "version", r.version(), "home", r.home()));
         return claimed;
     }
 
@@ -301,16 +301,16 @@ public final class InstanceApplier {
         Instant now = clock.instant();
         requireNoStep(v.value(), now);
         InstanceRecord c = v.value().withStep(step, now);
-        if (!store.replace(c, v.version())) {
+        if (!store.replace(c, v.version(), null)) {
             throw new CairnException(ErrorCode.CONFLICT, "instance " + v.value().key() + " changed meanwhile", "try again");
         }
         return c;
     }
 
-    private void finish(InstanceNames.Key key, InstanceRecord done) {
+    private void finish(InstanceNames.Key key, InstanceRecord done, EventDraft event) {
         for (int i = 0; i < 20; i++) {
             Versioned<InstanceRecord> cur = store.require(key);
-            if (store.replace(done, cur.version())) return;
+            if (store.replace(done, cur.version(), event)) return;
         }
         throw new CairnException(ErrorCode.VERSION_CONFLICT, "instance " + key + " kept changing", "see 'cairn instance show " + key + "'");
     }
@@ -321,35 +321,44 @@ public final class InstanceApplier {
 
     private void recordFailure(InstanceNames.Key key, String step, Exception e) {
         String msg = step + " failed: " + (e.getMessage() == null ? e.toString() : e.getMessage());
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("step", step);
+        d.put("error", msg);
+        EventDraft failed = event("instance.failed", key.toString(), "instance " + key + ": " + msg, d);
         try {
             for (int i = 0; i < 20; i++) {
                 Optional<Versioned<InstanceRecord>> cur = store.find(key);
-                if (cur.isEmpty()) break;
-                if (store.replace(cur.get().value().failed(msg, clock.instant()), cur.get().version())) break;
+                if (cur.isEmpty()) {
+                    store.record(failed); // nothing to mark (the record was never written): the failure alone
+                    break;
+                }
+                if (store.replace(cur.get().value().failed(msg, clock.instant()), cur.get().version(), failed)) break;
             }
         } catch (RuntimeException ignored) {
             // the caller reports the original error
         }
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("step", step);
-        d.put("error", msg);
-        events.emit("instance.failed", key.toString(), "instance " + key + ": " + msg, d);
     }
 
     // ---- roles ------------------------------------------------------------------------------------
 
     public void createRole(String role) {
         InstanceNames.requireRole(role);
-        boolean created = role.equals(InstanceNames.SHARED_ROLE) || store.createRole(role, clock.instant());
-        if (!created) {
+        boolean shared = role.equals(InstanceNames.SHARED_ROLE); // always exists; creating it makes its directories
+        if (!shared && store.roleExists(role)) {
             throw new CairnException(ErrorCode.ALREADY_EXISTS, "role '" + role + "' already exists", "see 'cairn role list'");
         }
+        // the directories first: a role is recorded (with its event) only once its place exists
         try {
             for (String b : layout().basedirs()) Files.createDirectories(layout().roleDir(b, role));
         } catch (IOException e) {
             throw Stages.io("cannot create the directories of role " + role, e);
         }
-        events.emit("role.created", role, "role " + role + " created in " + String.join(", ", layout().basedirs()), Map.of("role", role));
+        EventDraft created = event("role.created", role, "role " + role + " created in " + String.join(", ", layout().basedirs()), Map.of("role", role));
+        if (shared) {
+            store.record(created);
+        } else if (!store.createRole(role, clock.instant(), created)) {
+            throw new CairnException(ErrorCode.ALREADY_EXISTS, "role '" + role + "' already exists", "see 'cairn role list'");
+        }
     }
 
     public void deleteRole(String role) {
@@ -364,7 +373,7 @@ public final class InstanceApplier {
                         "remove its instances first ('cairn instance remove " + r.key() + "')");
             }
         }
-        store.deleteRole(role);
+        store.deleteRole(role, event("role.deleted", role, "role " + role + " deleted", Map.of("role", role)));
         for (String b : layout().basedirs()) {
             try {
                 Files.deleteIfExists(layout().roleDir(b, role)); // only when empty
@@ -372,6 +381,5 @@ public final class InstanceApplier {
                 // files someone put there stay
             }
         }
-        events.emit("role.deleted", role, "role " + role + " deleted", Map.of("role", role));
     }
 }

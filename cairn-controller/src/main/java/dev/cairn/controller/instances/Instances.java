@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.controller.Controller;
 import dev.cairn.controller.deploy.DeploymentStore;
 import dev.cairn.controller.staterun.StateRuns;
+import dev.cairn.core.events.EventLog;
 import dev.cairn.core.storage.PackageStorage;
 import dev.cairn.instances.Layout;
 import java.nio.file.Path;
@@ -19,10 +20,10 @@ public final class Instances {
     private Instances() {}
 
     public static InstanceApplier install(Controller c, PackageStorage storage, Path sharedRoot, List<String> basedirs,
-                                          DeploymentStore deployments, StateRuns runs, InstanceEvents events) {
+                                          DeploymentStore deployments, StateRuns runs, EventLog events) {
         Layout layout = new Layout(sharedRoot, basedirs == null || basedirs.isEmpty() ? Layout.DEFAULT_BASEDIRS : basedirs);
-        InstanceApplier applier = new InstanceApplier(new InstanceStore(c.store()), new Stages(layout, storage),
-                (tree, target) -> runStates(runs, tree, target, STATES_TIMEOUT), events, c.clock());
+        InstanceApplier applier = new InstanceApplier(new InstanceStore(c.store(), events), new Stages(layout, storage),
+                (tree, target) -> runStates(runs, tree, target, STATES_TIMEOUT), c.clock());
         InstancesApi.register(c.router(), applier, deployments);
         return applier;
     }

@@ -1,14 +1,19 @@
 package dev.cairn.controller.staterun;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.controller.events.EventEmitter;
 import dev.cairn.controller.nodes.NodeRegistry;
 import dev.cairn.controller.work.WorkQueue;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.core.Json;
 import dev.cairn.core.api.NodeView;
+import dev.cairn.core.events.EventDraft;
+import dev.cairn.core.events.EventLog;
 import dev.cairn.core.store.CoordinationStore;
+import dev.cairn.core.store.StoreOp;
 import dev.cairn.core.store.StorePath;
+import dev.cairn.core.store.TxResult;
 import dev.cairn.core.store.Versioned;
 import dev.cairn.states.StateEngine;
 import dev.cairn.states.compile.Compiler;
@@ -31,6 +36,10 @@ import java.util.regex.Pattern;
  * anything is sent), stores it, and queues one {@code state.run} work item per targeted node; each
  * agent executes its part and reports state by state. A node that goes down mid-run is reported
  * {@code lost}, never waited for forever.
+ *
+ * <p>Every change here is one store transaction carrying its event ({@code state.run.queued} with
+ * the run, its parts and its work items; {@code state.result} with the result; the node's outcome
+ * with the node part's new status), so the log holds an event exactly for what happened.
  */
 public final class StateRuns {
     public static final StorePath RUNS = StorePath.of("state-runs");
@@ -52,9 +61,9 @@ public final class StateRuns {
     private final WorkQueue work;
     private final Clock clock;
     private final LongSupplier epoch;
-    private final StateRunEvents events;
+    private final EventLog events;
 
-    public StateRuns(CoordinationStore store, NodeRegistry nodes, WorkQueue work, Clock clock, LongSupplier epoch, StateRunEvents events) {
+    public StateRuns(CoordinationStore store, NodeRegistry nodes, WorkQueue work, Clock clock, LongSupplier epoch, EventLog events) {
         this.store = store;
         this.nodes = nodes;
         this.work = work;
@@ -79,23 +88,55 @@ public final class StateRuns {
         }
         List<String> targets = resolveTargets(target);
         long e = epoch.getAsLong();
+        // the id first (an empty entry, which listings skip), then the run, its bundle, every node's
+        // part, the work items and the event in one transaction: all of it exists or none of it
         StorePath runPath = store.createSequential(RUNS, "run-", new byte[0]);
         String id = runPath.name();
         StateRun run = new StateRun(id, tree.description(), target, mode.name().toLowerCase(), test, targets, clock.instant());
-        store.put(runPath, Json.bytes(run));
-        store.put(runPath.child("bundle"), bundle);
-        // every node's part exists before any agent can see its work (an agent may start at once)
+        List<StoreOp> ops = new ArrayList<>();
+        ops.add(StoreOp.set(runPath, Json.bytes(run), StoreOp.ANY_VERSION));
+        ops.add(StoreOp.create(runPath.child("bundle"), bundle));
         for (String n : targets) {
-            store.put(runPath.child("nodes").child(n), Json.bytes(new NodeRun(n, "queued", null, null, null, null, null, null, null)));
+            ops.add(StoreOp.create(runPath.child("nodes").child(n), Json.bytes(new NodeRun(n, "queued", null, null, null, null, null, null, null))));
         }
-        for (String n : targets) {
-            var item = work.submit(n, "state.run", e, Map.of("run", id, "mode", mode.name().toLowerCase(), "test", test));
-            update(id, n, cur -> new NodeRun(cur.node(), cur.status(), item.id(), cur.startedAt(), cur.finishedAt(), cur.error(),
-                    cur.states(), cur.failed(), cur.changed()));
+        int firstWork = ops.size();
+        for (String n : targets) ops.add(work.submitOp(n, "state.run", e, Map.of("run", id, "mode", run.mode(), "test", test)));
+        EventLog.Tx tx;
+        try {
+            tx = events.transact(ops, List.of(draft("state.run.queued", id, "state run " + id + " queued for " + targets.size() + " node(s): "
+                    + String.join(", ", targets), Map.of("target", target, "mode", run.mode(), "nodes", targets))));
+        } catch (RuntimeException ex) {
+            store.delete(runPath, StoreOp.ANY_VERSION);
+            throw ex;
         }
-        events.emit("state.run.queued", id, "state run " + id + " queued for " + targets.size() + " node(s): " + String.join(", ", targets),
-                Map.of("target", target, "mode", run.mode(), "nodes", targets));
+        if (!(tx.result() instanceof TxResult.Committed c)) {
+            store.delete(runPath, StoreOp.ANY_VERSION);
+            throw new CairnException(ErrorCode.INTERNAL, "the store refused state run " + id + ": " + tx.result(), "apply again");
+        }
+        // remember each part's work item (show() finds it by scanning when this is lost to a crash)
+        for (int i = 0; i < targets.size(); i++) {
+            String workId = c.paths().get(firstWork + i).name();
+            update(id, targets.get(i), cur -> cur.workId() != null ? cur : new NodeRun(cur.node(), cur.status(), workId, cur.startedAt(),
+                    cur.finishedAt(), cur.error(), cur.states(), cur.failed(), cur.changed()), null);
+        }
         return run;
+    }
+
+    private static EventDraft draft(String type, String subject, String message, Map<String, ?> data) {
+        return EventEmitter.draft(type, subject, message, data);
+    }
+
+    /** The work item that carries a node's part, for parts whose item id was never recorded. */
+    private Optional<String> workIdFor(String id, String node) {
+        for (StorePath dir : List.of(WorkQueue.WORK.child(node), WorkQueue.RESULTS.child(node))) {
+            for (String w : store.children(dir)) {
+                Optional<Versioned<byte[]>> v = store.get(dir.child(w));
+                if (v.isEmpty()) continue;
+                JsonNode payload = Json.tree(v.get().value()).path("payload");
+                if (payload.path("run").asText().equals(id)) return Optional.of(w);
+            }
+        }
+        return Optional.empty();
     }
 
     List<String> resolveTargets(String target) {
@@ -186,6 +227,11 @@ public final class StateRuns {
             Versioned<byte[]> v = store.get(p).orElseThrow(() -> notFound(id));
             NodeRun nr = Json.read(v.value(), NodeRun.class);
             if (nr.terminal()) return nr;
+            if (nr.workId() == null) {
+                Optional<String> w = workIdFor(id, node);
+                if (w.isPresent()) nr = new NodeRun(nr.node(), nr.status(), w.get(), nr.startedAt(), nr.finishedAt(), nr.error(),
+                        nr.states(), nr.failed(), nr.changed());
+            }
             // the agent answered the work item without finishing the run (refused it, or its handler
             // failed before reporting): the run must say so instead of waiting forever
             Optional<Versioned<byte[]>> answered = nr.workId() == null ? Optional.empty()
@@ -196,9 +242,8 @@ public final class StateRuns {
                     JsonNode r = result.result();
                     String why = r == null ? "no result" : r.path("refused").asText(r.path("error").asText(r.toString()));
                     NodeRun failed = nr.with("failed", nr.startedAt(), clock.instant(), "the agent did not run it: " + why, null, null, null);
-                    if (store.compareAndSet(p, Json.bytes(failed), v.version()).isPresent()) {
-                        events.emit("state.run.node.failed", id + "/" + node, node + " did not run state run " + id + ": " + why,
-                                Map.of("run", id, "node", node));
+                    if (casWithEvent(p, failed, v.version(), draft("state.run.node.failed", id + "/" + node,
+                            node + " did not run state run " + id + ": " + why, Map.of("run", id, "node", node)))) {
                         return failed;
                     }
                     continue;
@@ -206,12 +251,18 @@ public final class StateRuns {
             }
             if (liveness.equals("up")) return nr;
             NodeRun lost = nr.with("lost", nr.startedAt(), clock.instant(), "node " + node + " went down before finishing", null, null, null);
-            if (store.compareAndSet(p, Json.bytes(lost), v.version()).isPresent()) {
-                work.cancel(node, nr.workId());
-                events.emit("state.run.lost", id, "node " + node + " went down during state run " + id, Map.of("node", node));
+            if (casWithEvent(p, lost, v.version(), draft("state.run.lost", id, "node " + node + " went down during state run " + id,
+                    Map.of("run", id, "node", node)))) {
+                if (nr.workId() != null) work.cancel(node, nr.workId());
                 return lost;
             }
         }
+    }
+
+    /** Replaces a node part at {@code version} and records {@code event} in the same transaction. */
+    private boolean casWithEvent(StorePath p, NodeRun next, long version, EventDraft event) {
+        List<StoreOp> ops = List.of(StoreOp.set(p, Json.bytes(next), version));
+        return (event == null ? store.transact(ops) : events.transact(ops, List.of(event)).result()).committed();
     }
 
     private List<JsonNode> results(String id, String node) {
@@ -223,7 +274,8 @@ public final class StateRuns {
 
     /** An agent reports that it started its part. */
     public void started(String id, String node) {
-        update(id, node, nr -> nr.status().equals("queued") ? nr.with("running", clock.instant(), null, null, null, null, null) : nr);
+        update(id, node, nr -> nr.status().equals("queued") ? nr.with("running", clock.instant(), null, null, null, null, null) : nr,
+                nr -> draft("state.run.node.started", id + "/" + node, node + " started state run " + id, Map.of("run", id, "node", node)));
     }
 
     /** An agent reports one state's result (idempotent per run_num). */
@@ -232,12 +284,12 @@ public final class StateRuns {
         int runNum = state.path("run_num").asInt(-1);
         if (runNum < 0) throw new CairnException(ErrorCode.BAD_REQUEST, "a state result needs run_num", null);
         StorePath p = RUNS.child(id).child("nodes").child(node).child("results").child(String.format("s-%06d", runNum));
-        if (store.createIfAbsent(p, Json.bytes(state)).isPresent()) {
-            boolean failed = state.path("result").isBoolean() && !state.path("result").asBoolean();
-            events.emit("state.result", id + "/" + node, node + ": " + state.path("function").asText() + " " + state.path("id").asText()
-                    + (failed ? " failed" : " ok") + " — " + state.path("comment").asText(""),
-                    Map.of("run", id, "node", node, "state", state.path("id").asText(), "result", !failed));
-        }
+        boolean failed = state.path("result").isBoolean() && !state.path("result").asBoolean();
+        // the result and its event together; a repeated report (same run_num) conflicts and records nothing
+        events.transact(List.of(StoreOp.create(p, Json.bytes(state))), List.of(draft("state.result", id + "/" + node,
+                node + ": " + state.path("function").asText() + " " + state.path("id").asText() + (failed ? " failed" : " ok") + " — "
+                        + state.path("comment").asText(""),
+                Map.of("run", id, "node", node, "state", state.path("id").asText(), "run_num", runNum, "result", !failed))));
     }
 
     /** An agent reports its part finished, with every result (gaps from lost reports are filled). */
@@ -245,13 +297,13 @@ public final class StateRuns {
         for (JsonNode s : body.path("results")) result(id, node, s);
         boolean ok = body.path("ok").asBoolean(false);
         String err = body.path("error").isMissingNode() || body.path("error").isNull() ? null : body.path("error").asText();
-        NodeRun nr = update(id, node, cur -> cur.terminal() ? cur : cur.with(ok ? "succeeded" : "failed",
+        update(id, node, cur -> cur.terminal() ? cur : cur.with(ok ? "succeeded" : "failed",
                 cur.startedAt() == null ? clock.instant() : cur.startedAt(), clock.instant(), err,
                 body.path("states").isMissingNode() ? null : body.path("states").asInt(),
                 body.path("failed").isMissingNode() ? null : body.path("failed").asInt(),
-                body.path("changed").isMissingNode() ? null : body.path("changed").asInt()));
-        events.emit(ok ? "state.run.node.succeeded" : "state.run.node.failed", id + "/" + node,
-                node + " finished state run " + id + ": " + nr.status(), Map.of("run", id, "node", node));
+                body.path("changed").isMissingNode() ? null : body.path("changed").asInt()),
+                nr -> draft(ok ? "state.run.node.succeeded" : "state.run.node.failed", id + "/" + node,
+                        node + " finished state run " + id + ": " + nr.status() + (err == null ? "" : " (" + err + ")"), Map.of("run", id, "node", node)));
     }
 
     private NodeRun requireNodeRun(String id, String node) {
@@ -259,14 +311,16 @@ public final class StateRuns {
                 .orElseThrow(() -> new CairnException(ErrorCode.NOT_FOUND, "state run " + id + " has no part for node " + node, null));
     }
 
-    private NodeRun update(String id, String node, java.util.function.UnaryOperator<NodeRun> f) {
+    /** Changes a node part; when it changed, records {@code event} (of the new part; may be null) with it. */
+    private NodeRun update(String id, String node, java.util.function.UnaryOperator<NodeRun> f,
+                           java.util.function.Function<NodeRun, EventDraft> event) {
         StorePath p = RUNS.child(id).child("nodes").child(node);
         while (true) {
             Optional<Versioned<byte[]>> v = store.get(p);
             if (v.isEmpty()) throw new CairnException(ErrorCode.NOT_FOUND, "state run " + id + " has no part for node " + node, null);
             NodeRun cur = Json.read(v.get().value(), NodeRun.class);
             NodeRun next = f.apply(cur);
-            if (next.equals(cur) || store.compareAndSet(p, Json.bytes(next), v.get().version()).isPresent()) return next;
+            if (next.equals(cur) || casWithEvent(p, next, v.get().version(), event == null ? null : event.apply(next))) return next;
         }
     }
 

@@ -48,6 +48,17 @@ public final class WorkQueue {
         return new WorkItem(path.name(), node, kind, epoch, p, s.created());
     }
 
+    /**
+     * The operation that queues an item, for a caller that queues work in a transaction of its own
+     * together with the change that asks for it; the item's id is the name of the path the
+     * committed transaction reports for this operation.
+     */
+    public StoreOp.CreateSequential submitOp(String node, String kind, long epoch, Object payload) {
+        Names.requireNode(node);
+        Stored s = new Stored(kind, epoch, Json.MAPPER.valueToTree(payload), clock.instant());
+        return new StoreOp.CreateSequential(WORK.child(node), "w-", Json.bytes(s));
+    }
+
     /** The node's queued items, oldest first. */
     public List<WorkItem> pending(String node) {
         List<WorkItem> out = new ArrayList<>();

@@ -10,6 +10,8 @@ import dev.cairn.controller.deploy.DeploymentSpec;
 import dev.cairn.controller.deploy.DeploymentStore;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
+import dev.cairn.controller.events.StoreEventLog;
+import dev.cairn.core.events.EventFilter;
 import dev.cairn.core.store.InMemoryCoordinationStore;
 import dev.cairn.instances.InstanceNames;
 import dev.cairn.instances.InstanceRecord;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The applier on an in-memory store with a pre-made stage: failed steps keep the previous state and
  * record the error, start/stop edit the role's deployment, concurrent one-per-role installs cannot
- * both pass.
+ * both pass. Events are read back from a real event log on the same store: each change has one.
  */
 class InstanceApplierTest {
     @TempDir
@@ -37,7 +40,18 @@ class InstanceApplierTest {
     InMemoryCoordinationStore store;
     InstanceApplier applier;
     AtomicReference<String> statesOutcome = new AtomicReference<>();
-    List<String> events = new ArrayList<>();
+    List<String> statesRuns = new ArrayList<>();
+    StoreEventLog log;
+
+    /** "type subject" of every event in the log, oldest first. */
+    List<String> events() {
+        return log.after(EventFilter.ALL, 0, 1000).events().stream().map(e -> e.type() + " " + e.subject()).toList();
+    }
+
+    @AfterEach
+    void closeLog() {
+        log.close();
+    }
 
     static final String MANIFEST = """
             name: web
@@ -59,12 +73,13 @@ class InstanceApplierTest {
     @BeforeEach
     void setUp() throws Exception {
         store = new InMemoryCoordinationStore();
+        log = new StoreEventLog(store, Clock.systemUTC());
         Layout layout = Layout.defaults(tmp.resolve("shared"));
         stage(layout, "multi");
-        applier = new InstanceApplier(new InstanceStore(store), new Stages(layout, null), (tree, target) -> {
-            events.add("states on " + target + ": " + tree.files().get("instance").strip());
+        applier = new InstanceApplier(new InstanceStore(store, log), new Stages(layout, null), (tree, target) -> {
+            statesRuns.add("states on " + target + ": " + tree.files().get("instance").strip());
             return statesOutcome.get();
-        }, (type, subject, message, data) -> events.add(type + " " + subject), Clock.systemUTC());
+        }, Clock.systemUTC());
     }
 
     void stage(Layout layout, String policy) throws Exception {
@@ -89,8 +104,8 @@ class InstanceApplierTest {
         assertNull(r.step());
         assertTrue(r.error().contains("install failed: instance.states of shared/a failed: state run run-1"), r.error());
         assertFalse(Files.exists(Path.of(r.home())));
-        assertTrue(events.contains("instance.failed shared/a"), events.toString());
-        assertTrue(events.stream().anyMatch(x -> x.startsWith("states on disk=ssd: x:\n  cmd.run:\n    - name: touch " + r.home() + "/ok")), events.toString());
+        assertEquals(List.of("instance.installing shared/a", "instance.failed shared/a"), events());
+        assertTrue(statesRuns.stream().anyMatch(x -> x.startsWith("states on disk=ssd: x:\n  cmd.run:\n    - name: touch " + r.home() + "/ok")), statesRuns.toString());
 
         statesOutcome.set(null); // install again over the failed record
         InstanceRecord ok = applier.install(install("shared", "a"));
@@ -120,9 +135,12 @@ class InstanceApplierTest {
         assertEquals(List.of("web-b"), d.services().stream().map(s -> s.id()).toList());
         assertEquals(1, d.locations().size());
         assertEquals(InstanceRecord.INSTALLED, applier.store().require(k).value().state());
+        applier.stop(k); // already stopped: no change, no event
         applier.remove(k);
         assertTrue(applier.store().find(k).isEmpty());
         assertTrue(Files.isDirectory(applier.layout().stage("web", "1.0.0")), "stage kept");
+        assertEquals(List.of("instance.installing shared/a", "instance.installed shared/a", "instance.installing shared/b", "instance.installed shared/b",
+                "instance.started shared/a", "instance.started shared/b", "instance.stopped shared/a", "instance.removed shared/a"), events());
     }
 
     @Test
@@ -144,6 +162,13 @@ class InstanceApplierTest {
         long installed = applier.store().list().stream().filter(r -> r.state().equals(InstanceRecord.INSTALLED)).count();
         assertEquals(1, installed, outcomes.toString());
         assertEquals(1, outcomes.stream().filter(o -> o instanceof InstanceRecord).count(), outcomes.toString());
+        // only the install that took the guard was recorded: the others changed nothing
+        assertEquals(1, events().stream().filter(x -> x.startsWith("instance.installing")).count(), events().toString());
+        assertEquals(1, events().stream().filter(x -> x.startsWith("instance.installed")).count(), events().toString());
+        assertTrue(store.exists(InstanceStore.GUARDS.child("web@shared")), "the guard is held");
+        InstanceRecord winner = applier.store().list().stream().filter(r -> r.state().equals(InstanceRecord.INSTALLED)).findFirst().orElseThrow();
+        applier.remove(winner.key());
+        assertFalse(store.exists(InstanceStore.GUARDS.child("web@shared")), "removing the holder releases the guard with the record");
     }
 
     @Test
@@ -171,5 +196,6 @@ class InstanceApplierTest {
         assertEquals(ErrorCode.CONFLICT, assertThrows(CairnException.class, () -> applier.deleteRole("shared")).code());
         applier.deleteRole("prod");
         assertFalse(Files.exists(applier.layout().roleDir("etl", "prod")));
+        assertEquals(List.of("role.created prod", "role.deleted prod"), events());
     }
 }
