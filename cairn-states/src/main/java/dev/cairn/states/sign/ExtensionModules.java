@@ -42,13 +42,75 @@ public final class ExtensionModules {
                 String name = p.getFileName().toString();
                 if (name.endsWith(".sig") || name.startsWith(".") || !Files.isRegularFile(p)) continue;
                 String reason = check(name, p, trusted);
-                if (reason == null) ok.put(name, new Extension(name, p, trusted, stateDir));
+                if (reason == null) ok.put(name, new Extension(name, p, trusted, stateDir, Set.of()));
                 else refused.put(name, reason);
             }
         } catch (IOException e) {
             refused.put(dir.toString(), "cannot list extension modules: " + e.getMessage());
         }
         return new Loaded(ok, refused);
+    }
+
+    /** A fetched module: the verified module, or why it is refused (exactly one is set). */
+    public record Installed(String name, StateModule module, String refused) {}
+
+    /**
+     * Verifies a module fetched from the cluster (package storage or an http(s) URL) before anything
+     * runs: the signature ({@code null} = unsigned) must verify against {@code trusted}, and when
+     * {@code expectedSha256} is given the bytes must be the ones published. A verified module is
+     * written to {@code dir} ({@code <name>} and {@code <name>.sig}) and, like a local one, verified
+     * again before every call; it accepts {@code functions} (empty = any).
+     */
+    public static Installed install(String name, byte[] bytes, String signature, String expectedSha256, List<String> functions,
+                                    List<PublicKey> trusted, Path dir, Path stateDir) {
+        if (signature == null || signature.isBlank()) return new Installed(name, null, "unsigned: there is no signature for it");
+        if (trusted.isEmpty()) return new Installed(name, null, "no trusted public keys on this node");
+        if (!ModuleSignature.verify(name, bytes, signature, trusted)) {
+            return new Installed(name, null, "signature does not verify against the trusted keys (module tampered with or signed by an untrusted key)");
+        }
+        if (expectedSha256 != null && !expectedSha256.equals(sha256Hex(bytes))) {
+            return new Installed(name, null, "its bytes (sha256 " + sha256Hex(bytes) + ") are not the published ones (sha256 " + expectedSha256 + ")");
+        }
+        try {
+            Files.createDirectories(dir);
+            Path file = dir.resolve(name);
+            writeAtomically(dir, file.resolveSibling(name + ".sig"), signature.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            writeAtomically(dir, file, bytes);
+            return new Installed(name, new Extension(name, file, trusted, stateDir, Set.copyOf(functions)), null);
+        } catch (IOException e) {
+            return new Installed(name, null, "cannot be stored on this node: " + e.getMessage());
+        }
+    }
+
+    private static void writeAtomically(Path dir, Path target, byte[] bytes) throws IOException {
+        Path tmp = Files.createTempFile(dir, ".fetch", ".tmp");
+        Files.write(tmp, bytes);
+        Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The names of the modules {@code high} declares states of that are not built in (sorted). */
+    public static java.util.SortedSet<String> referenced(dev.cairn.states.compile.HighData high) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        Set<String> builtins = dev.cairn.states.modules.Modules.builtins().keySet();
+        for (var b : high.blocks()) {
+            for (var d : b.states()) {
+                if (d.module() != null && !builtins.contains(d.module())) out.add(d.module());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A stand-in for a published module where it is only compiled, never run (the controller, or
+     * an agent that refused it): it accepts the published functions, and a call fails with {@code reason}.
+     */
+    public static StateModule unavailable(PublishedModule m, String reason) {
+        ModuleInfo info = new ModuleInfo(m.name(), Set.copyOf(m.functions()), false, ModuleInfo.Kind.OTHER);
+        return new StateModule() {
+            @Override public ModuleInfo info() { return info; }
+
+            @Override public StateReturn call(StateCall c) { return StateReturn.failed("Extension module '" + m.name() + "' " + reason); }
+        };
     }
 
     /** Null when the module verifies, else why it is refused. */
@@ -76,12 +138,12 @@ public final class ExtensionModules {
         private final Path stateDir;
         private final ModuleInfo info;
 
-        Extension(String name, Path file, List<PublicKey> trusted, Path stateDir) {
+        Extension(String name, Path file, List<PublicKey> trusted, Path stateDir, Set<String> functions) {
             this.name = name;
             this.file = file;
             this.trusted = trusted;
             this.stateDir = stateDir;
-            this.info = new ModuleInfo(name, Set.of(), false, ModuleInfo.Kind.OTHER);
+            this.info = new ModuleInfo(name, functions, false, ModuleInfo.Kind.OTHER);
         }
 
         @Override public ModuleInfo info() { return info; }
@@ -131,8 +193,13 @@ public final class ExtensionModules {
     }
 
     static String sha256(byte[] b) {
+        return sha256Hex(b).substring(0, 16);
+    }
+
+    /** The lower-case hex SHA-256 of {@code b}. */
+    public static String sha256Hex(byte[] b) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b)).substring(0, 16);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
