@@ -103,7 +103,10 @@ public final class EventForwarder implements LeaderService {
                         writing = true;
                     }
                     try {
-                        if (!page.events().isEmpty()) sink.write(page.events());
+                        if (!page.events().isEmpty()) {
+                            sink.write(page.events());
+                            if (log instanceof StoreEventLog l) l.stats().forwarded(sink.name(), page.events().size());
+                        }
                         if (page.cursor() != cursor) {
                             store.put(at, Long.toString(page.cursor()).getBytes(StandardCharsets.UTF_8));
                             cursor = page.cursor();

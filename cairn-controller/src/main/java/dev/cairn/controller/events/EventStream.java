@@ -37,6 +37,16 @@ final class EventStream implements Reply.StreamWriter {
 
     @Override
     public void write(OutputStream out) throws IOException, InterruptedException {
+        EventStats stats = log instanceof StoreEventLog l ? l.stats() : null;
+        if (stats != null) stats.streams.incrementAndGet();
+        try {
+            stream(out);
+        } finally {
+            if (stats != null) stats.streams.decrementAndGet();
+        }
+    }
+
+    private void stream(OutputStream out) throws IOException, InterruptedException {
         long cursor = since;
         send(out, "retry: 2000\n: cairn events after " + cursor + "\n\n");
         while (true) {

@@ -25,6 +25,7 @@ public final class Events implements AutoCloseable {
 
     public static Events install(Controller c, EventOptions options) {
         StoreEventLog log = new StoreEventLog(c.store(), c.clock());
+        log.stats().bind(c.metrics(), log::cached);
         EventsApi.register(c.router(), log, options.heartbeat());
         EventRetention retention = new EventRetention(log, options.retention(), options.trimInterval(), c.clock());
         c.addLeaderService(retention);

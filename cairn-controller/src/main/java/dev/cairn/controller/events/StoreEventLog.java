@@ -56,6 +56,8 @@ public final class StoreEventLog implements EventLog {
     private final Duration pollInterval;
     private final Thread poller;
 
+    private final EventStats stats = new EventStats();
+
     public StoreEventLog(CoordinationStore store, Clock clock) {
         this(store, clock, DEFAULT_POLL);
     }
@@ -139,11 +141,17 @@ public final class StoreEventLog implements EventLog {
             }
         }
         if (!out.isEmpty()) {
-            for (Event e : out) cache.put(e.seq(), e);
+            for (Event e : out) {
+                cache.put(e.seq(), e);
+                stats.record(e.type());
+            }
             signal.signal();
         }
         return out;
     }
+
+    /** This log's counters ({@code /metrics}). */
+    public EventStats stats() { return stats; }
 
     // ---- reading ----
 
@@ -278,6 +286,7 @@ public final class StoreEventLog implements EventLog {
             }
             for (Long s : batch) cache.remove(s);
         }
+        stats.trimmed.addAndGet(removed);
         return removed;
     }
 

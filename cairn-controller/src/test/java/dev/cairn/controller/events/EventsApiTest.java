@@ -85,6 +85,45 @@ class EventsApiTest {
         assertEquals(List.of(), seqs(api.get("/api/v1/events?since=4")));
     }
 
+    String metrics() throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(c.url() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        return r.body();
+    }
+
+    static double metric(String scrape, String series) {
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(series + " ")) return Double.parseDouble(line.substring(series.length() + 1).trim());
+        }
+        return Double.NaN;
+    }
+
+    @Test
+    void metricsCountRecordedEventsByFamilyTrimsAndOpenStreams() throws Exception {
+        log.append(EventDraft.of("node.up", "node-1", "up"));
+        log.appendAll(List.of(EventDraft.of("package.install.queued", "a@1", "q"), EventDraft.of("package.install.queued", "b@1", "q")));
+        // a refused transaction records nothing and counts nothing
+        var refused = log.transact(List.of(dev.cairn.core.store.StoreOp.check(dev.cairn.core.store.StorePath.of("nowhere"), 0)),
+                List.of(EventDraft.of("package.install.queued", "c@1", "q")));
+        assertTrue(!refused.result().committed());
+        String m = metrics();
+        assertEquals(1.0, metric(m, "cairn_events_recorded_total{family=\"node\"}"), m);
+        assertEquals(2.0, metric(m, "cairn_events_recorded_total{family=\"package\"}"), m);
+        assertEquals(0.0, metric(m, "cairn_events_trimmed_total"), m);
+
+        assertEquals(2, ((StoreEventLog) log).trim(new RetentionPolicy(1, Duration.ofDays(7)), java.time.Instant.now()));
+        assertEquals(2.0, metric(metrics(), "cairn_events_trimmed_total"));
+
+        try (SseClient s = SseClient.open(c.url() + "/api/v1/events/stream?since=0", null)) {
+            assertNotNull(s.next());
+            assertEquals(1.0, metric(metrics(), "cairn_events_streams"));
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (metric(metrics(), "cairn_events_streams") != 0.0 && System.nanoTime() < deadline) Thread.sleep(50);
+        assertEquals(0.0, metric(metrics(), "cairn_events_streams"), "a closed stream is no longer counted");
+    }
+
     @Test
     void badQueriesAreClearErrors() {
         for (String q : List.of("limit=0", "limit=1001", "limit=x", "since=-1", "since=abc", "type=Node", "type=a..b")) {

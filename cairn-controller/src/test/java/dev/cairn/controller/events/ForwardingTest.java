@@ -74,6 +74,7 @@ class ForwardingTest {
                 second.close();
             }
             assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), fileSeqs(file));
+            assertEquals(9, log.stats().forwarded("file"), "each forwarded event counted once for /metrics");
             JsonNode line = Json.tree(Files.readAllLines(file).get(1).getBytes(StandardCharsets.UTF_8));
             assertEquals("node.up", line.path("type").asText());
             assertEquals("node-1", line.path("subject").asText());
