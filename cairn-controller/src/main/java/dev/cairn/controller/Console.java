@@ -17,6 +17,9 @@ final class Console {
             <div id="status">loading…</div>
             <h2>Nodes</h2>
             <table><thead><tr><th>name</th><th>state</th><th>labels</th><th>last heartbeat</th></tr></thead><tbody id="nodes"></tbody></table>
+            <h2>Events</h2>
+            <p id="evstate">loading…</p>
+            <table><thead><tr><th>seq</th><th>time</th><th>type</th><th>subject</th><th>message</th></tr></thead><tbody id="events"></tbody></table>
             <script>
             function esc(s){return String(s).replace(/[&<>"]/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]))}
             async function refresh(){
@@ -28,6 +31,26 @@ final class Console {
                 (x.standby?' (standby)':'')+'</td><td>'+esc(Object.entries(x.labels).map(e=>e.join('=')).join(', '))+'</td><td>'+esc(x.lastHeartbeat||'')+'</td></tr>').join('');
             }
             refresh();setInterval(refresh,2000);
+            // the newest 50 events, then every later one (polled: the SSE stream names each frame by its
+            // type, which a page would have to subscribe to one by one)
+            function addEvent(e){
+              const t=document.getElementById('events');
+              const r=document.createElement('tr');
+              r.className=/\\.(failed|down|lost|refused)$/.test(e.type)?'down':'';
+              r.innerHTML='<td>'+esc(e.seq)+'</td><td>'+esc(e.time)+'</td><td>'+esc(e.type)+'</td><td>'+esc(e.subject)+'</td><td>'+esc(e.message)+'</td>';
+              t.insertBefore(r,t.firstChild);
+              while(t.children.length>200)t.removeChild(t.lastChild);
+            }
+            let next=null;
+            async function events(){
+              try{
+                const page=await (await fetch(next===null?'/api/v1/events?limit=50':'/api/v1/events?limit=500&since='+next)).json();
+                page.events.forEach(addEvent);
+                next=page.next;
+                document.getElementById('evstate').textContent='up to seq '+next;
+              }catch(err){document.getElementById('evstate').textContent='cannot read events: '+err}
+            }
+            events();setInterval(events,2000);
             </script></body></html>
             """;
 }

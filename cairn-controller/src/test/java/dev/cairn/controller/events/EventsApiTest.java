@@ -125,6 +125,25 @@ class EventsApiTest {
     }
 
     @Test
+    void theConsolePageShowsEventsFromTheQueriesItMakes() throws Exception {
+        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(c.url() + "/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("<h2>Events</h2>"), "the console has an events panel");
+        // the two reads the page makes answer with the fields it uses
+        for (int i = 0; i < 60; i++) log.append(EventDraft.of("node.up", "node-" + i, "up"));
+        JsonNode first = api.get("/api/v1/events?limit=50");
+        assertEquals(50, first.path("events").size());
+        assertEquals(60, first.path("next").asLong());
+        log.append(EventDraft.of("node.down", "node-1", "down"));
+        JsonNode more = api.get("/api/v1/events?limit=500&since=" + first.path("next").asLong());
+        assertEquals(List.of(61L), seqs(more));
+        for (String used : List.of("/api/v1/events?limit=50", "/api/v1/events?limit=500&since=", "page.next", "e.seq", "e.type", "e.subject", "e.message")) {
+            assertTrue(page.body().contains(used), "the page uses " + used);
+        }
+    }
+
+    @Test
     void badQueriesAreClearErrors() {
         for (String q : List.of("limit=0", "limit=1001", "limit=x", "since=-1", "since=abc", "type=Node", "type=a..b")) {
             CairnException e = assertThrows(CairnException.class, () -> api.get("/api/v1/events?" + q), q);
