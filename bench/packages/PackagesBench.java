@@ -76,7 +76,7 @@ public class PackagesBench {
 
         double cp1 = cp(archive, work.resolve("cp-copy"));
         PackageStorage storage = new FsPackageStorage(work.resolve("storage"));
-        PackageService service = new PackageService(store, storage, PackageEvents.NONE, UriFetcher.DEFAULT,
+        PackageService service = new PackageService(store, storage, PackageEvents.at(Clock.systemUTC()), UriFetcher.DEFAULT,
                 new PackageService.Config(4L << 30, PackageArchive.Limits.DEFAULT, RetryPolicy.DEFAULT, "http://127.0.0.1:7070"),
                 Clock.systemUTC());
         try (PackageProcessorLoop loop = service.newProcessorLoop(Duration.ofMillis(200), Duration.ofHours(1))) {
@@ -107,7 +107,7 @@ public class PackagesBench {
 
     static void smallInstalls(Path work, int n, CoordinationStore store) throws Exception {
         PackageStorage storage = new FsPackageStorage(work.resolve("storage-small"));
-        PackageService service = new PackageService(store, storage, PackageEvents.NONE, UriFetcher.DEFAULT,
+        PackageService service = new PackageService(store, storage, PackageEvents.at(Clock.systemUTC()), UriFetcher.DEFAULT,
                 PackageService.Config.DEFAULT, Clock.systemUTC());
         List<byte[]> archives = new ArrayList<>();
         for (int i = 0; i < n; i++) archives.add(smallArchive("p" + i));

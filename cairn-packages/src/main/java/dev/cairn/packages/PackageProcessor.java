@@ -33,17 +33,15 @@ public final class PackageProcessor {
     private final PackageStorage storage;
     private final InstallSource universe;
     private final InstallSource archives;
-    private final PackageEvents events;
     private final RetryPolicy retry;
     private final StepHook hook;
 
     public PackageProcessor(PackageQueue queue, PackageStorage storage, InstallSource universe, InstallSource archives,
-                            PackageEvents events, RetryPolicy retry, StepHook hook) {
+                            RetryPolicy retry, StepHook hook) {
         this.queue = queue;
         this.storage = storage;
         this.universe = universe;
         this.archives = archives;
-        this.events = events;
         this.retry = retry;
         this.hook = hook;
     }
@@ -125,23 +123,32 @@ public final class PackageProcessor {
         }
         PackageFiles.Inspection found = PackageFiles.inspect(storage, c);
         PackageState state = seen.state(found.completeness());
+        // a corrupted row is reported with the queue change that resolves it (same transaction)
+        List<PackageEvent> notes = new ArrayList<>();
         if (state.corrupted()) {
-            events.emit("package.repaired", c.toString(), "found " + c + " in row " + state.row() + " (" + state.text()
-                    + "), left by an interrupted " + op.operation().label() + "; resuming it", data(op, state));
+            notes.add(new PackageEvent(PackageEvent.REPAIRED, c.toString(), "found " + c + " in row " + state.row() + " ("
+                    + state.text() + "), left by an interrupted " + op.operation().label() + "; resumed it",
+                    PackageEvent.data(op, state)));
         }
         try {
             return switch (op.operation()) {
-                case UNIVERSE_INSTALL, CLI_INSTALL -> install(seen, op, found);
-                case UNINSTALL -> uninstall(seen, op);
+                case UNIVERSE_INSTALL, CLI_INSTALL -> install(seen, op, found, notes);
+                case UNINSTALL -> uninstall(seen, op, notes);
             };
         } catch (RuntimeException e) {
             // the store itself failing is not the operation's fault: the next pass (or leader) retries
             if (e instanceof CairnException ce && ce.code() == ErrorCode.STORE_UNAVAILABLE) throw ce;
-            return fail(seen, op, e, now);
+            return fail(seen, op, e, now, notes);
         }
     }
 
-    private Outcome install(QueueSnapshot seen, OperationEntry op, PackageFiles.Inspection found) {
+    private static List<PackageEvent> with(List<PackageEvent> notes, PackageEvent last) {
+        List<PackageEvent> all = new ArrayList<>(notes);
+        all.add(last);
+        return all;
+    }
+
+    private Outcome install(QueueSnapshot seen, OperationEntry op, PackageFiles.Inspection found, List<PackageEvent> notes) {
         Coordinate c = op.coordinate();
         StorageKey prefix = c.storagePrefix();
         boolean done = found.completeness() == Completeness.ALL && op.id().equals(found.marker().orElseThrow().operationId());
@@ -168,8 +175,9 @@ public final class PackageProcessor {
             PackageFiles.writeMarker(storage, new CompletionMarker(c.name(), c.version(), op.id(), files, Instant.now()));
         }
         hook.at(c, "dequeue");
-        if (!queue.complete(seen)) return Outcome.CHANGED;
-        events.emit("package.processed", c.toString(), op.operation().label() + " of " + c + " succeeded", data(op, PackageStateTable.row(16)));
+        PackageEvent processed = new PackageEvent(PackageEvent.PROCESSED, c.toString(), op.operation().label() + " of " + c + " succeeded",
+                PackageEvent.data(op, PackageStateTable.row(16)));
+        if (!queue.complete(seen, with(notes, processed))) return Outcome.CHANGED;
         if (op.uri() != null) {
             hook.at(c, "drop-upload");
             storage.delete(new StorageKey(op.uri()));
@@ -177,7 +185,7 @@ public final class PackageProcessor {
         return Outcome.INSTALLED;
     }
 
-    private Outcome uninstall(QueueSnapshot seen, OperationEntry op) {
+    private Outcome uninstall(QueueSnapshot seen, OperationEntry op, List<PackageEvent> notes) {
         Coordinate c = op.coordinate();
         StorageKey prefix = c.storagePrefix();
         hook.at(c, "unmark");
@@ -188,53 +196,51 @@ public final class PackageProcessor {
         }
         storage.deleteAll(prefix);
         hook.at(c, "dequeue");
-        if (!queue.complete(seen)) return Outcome.CHANGED;
         if (seen.error().isPresent()) {
             ErrorEntry failed = seen.error().get().value();
-            events.emit("package.aborted", c.toString(), "aborted the failed " + failed.operation().label() + " of " + c
-                    + ": partial files removed, operation and error cleared", data(op, PackageStateTable.row(0)));
+            PackageEvent aborted = new PackageEvent(PackageEvent.ABORTED, c.toString(), "aborted the failed " + failed.operation().label()
+                    + " of " + c + ": partial files removed, operation and error cleared", PackageEvent.data(op, PackageStateTable.row(0)));
+            if (!queue.complete(seen, with(notes, aborted))) return Outcome.CHANGED;
             if (failed.uri() != null) {
                 hook.at(c, "drop-upload");
                 storage.delete(new StorageKey(failed.uri()));
             }
             return Outcome.ABORTED;
         }
-        events.emit("package.processed", c.toString(), "Uninstall of " + c + " succeeded", data(op, PackageStateTable.row(0)));
+        PackageEvent processed = new PackageEvent(PackageEvent.PROCESSED, c.toString(), "Uninstall of " + c + " succeeded",
+                PackageEvent.data(op, PackageStateTable.row(0)));
+        if (!queue.complete(seen, with(notes, processed))) return Outcome.CHANGED;
         return Outcome.UNINSTALLED;
     }
 
-    private Outcome fail(QueueSnapshot seen, OperationEntry op, RuntimeException e, Instant now) {
+    private Outcome fail(QueueSnapshot seen, OperationEntry op, RuntimeException e, Instant now, List<PackageEvent> notes) {
         Coordinate c = op.coordinate();
         int before = seen.error().filter(v -> op.id().equals(v.value().operationId())).map(v -> v.value().attempts()).orElse(0);
         int attempts = before + 1;
         String message = oneLine(e);
         boolean permanent = e instanceof CairnException ce && ce.code().exitCode() == 2;
         hook.at(c, "record-error");
+        Map<String, Object> d = PackageEvent.data(op, null);
+        d.put("attempts", attempts);
+        d.put("error", message);
         if (permanent || retry.exhausted(attempts)) {
             ErrorEntry err = new ErrorEntry(op.id(), op.operation(), op.pkg(), op.uri(), op.withAssets(), message, attempts, now, null);
-            if (!queue.recordFailure(seen, err)) return Outcome.CHANGED;
-            Map<String, Object> d = data(op, null);
-            d.put("attempts", attempts);
-            d.put("error", message);
-            events.emit("package.failed", c.toString(), op.operation().label() + " of " + c + " failed after " + attempts
-                    + (attempts == 1 ? " attempt" : " attempts") + ": " + message, d);
-            return Outcome.FAILED;
+            PackageEvent failed = new PackageEvent(PackageEvent.FAILED, c.toString(), op.operation().label() + " of " + c + " failed after "
+                    + attempts + (attempts == 1 ? " attempt" : " attempts") + ": " + message, d);
+            return queue.recordFailure(seen, err, with(notes, failed)) ? Outcome.FAILED : Outcome.CHANGED;
         }
         Instant next = retry.nextAttempt(attempts, now);
         ErrorEntry err = new ErrorEntry(op.id(), op.operation(), op.pkg(), op.uri(), op.withAssets(), message, attempts, now, next);
-        if (!queue.recordRetry(seen, err)) return Outcome.CHANGED;
-        Map<String, Object> d = data(op, null);
-        d.put("attempts", attempts);
-        d.put("error", message);
         d.put("nextAttemptAt", next.toString());
-        events.emit("package.retried", c.toString(), op.operation().label() + " of " + c + " failed (attempt " + attempts
-                + " of " + retry.maxAttempts() + "), retrying at " + next + ": " + message, d);
-        return Outcome.RETRYING;
+        PackageEvent retried = new PackageEvent(PackageEvent.RETRIED, c.toString(), op.operation().label() + " of " + c + " failed (attempt "
+                + attempts + " of " + retry.maxAttempts() + "), retrying at " + next + ": " + message, d);
+        return queue.recordRetry(seen, err, with(notes, retried)) ? Outcome.RETRYING : Outcome.CHANGED;
     }
 
     /**
      * Row 8: files in storage while neither queue has an entry — what an install leaves when its
-     * operation entry vanished, or a stale writer. The files are removed.
+     * operation entry vanished, or a stale writer. The files are removed; the event, which describes
+     * a storage change rather than a queue change, is recorded in a transaction of its own.
      */
     public Report repairOrphans() {
         Map<Coordinate, Outcome> out = new LinkedHashMap<>();
@@ -250,24 +256,11 @@ public final class PackageProcessor {
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("row", 8);
             d.put("files", n);
-            events.emit("package.repaired", c.toString(), "removed " + n + " partial files of " + c
-                    + " that no operation owned (row 8, " + PackageStateTable.row(8).text() + ")", d);
+            queue.record(List.of(new PackageEvent(PackageEvent.REPAIRED, c.toString(), "removed " + n + " partial files of " + c
+                    + " that no operation owned (row 8, " + PackageStateTable.row(8).text() + ")", d)));
             out.put(c, Outcome.REPAIRED);
         }
         return new Report(out);
-    }
-
-    private static Map<String, Object> data(OperationEntry op, PackageState state) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("operation", op.operation().name());
-        d.put("operationId", op.id());
-        d.put("name", op.pkg().name());
-        d.put("version", op.pkg().version());
-        if (state != null) {
-            d.put("row", state.row());
-            d.put("state", state.text());
-        }
-        return d;
     }
 
     static String oneLine(Throwable e) {

@@ -17,6 +17,9 @@ import java.util.TreeSet;
  * (the coordinate is one encoded {@link StorePath} segment). Every change is one transaction whose
  * operations carry the versions read in the {@link QueueSnapshot}; a concurrent change makes it
  * return false (nothing written), and the caller re-reads.
+ *
+ * <p>Every change carries the events that describe it in the same transaction (see
+ * {@link PackageEvents}): when the version check fails, neither the change nor its events exist.
  */
 public final class PackageQueue {
     public static final StorePath ROOT = StorePath.of("cairn", "packages");
@@ -24,10 +27,14 @@ public final class PackageQueue {
     public static final StorePath ERRORS = ROOT.child("errors");
 
     private final CoordinationStore store;
+    private final PackageEvents events;
 
-    public PackageQueue(CoordinationStore store) {
+    public PackageQueue(CoordinationStore store, PackageEvents events) {
         this.store = store;
+        this.events = events;
     }
+
+    public PackageEvents events() { return events; }
 
     public CoordinationStore store() { return store; }
 
@@ -76,38 +83,56 @@ public final class PackageQueue {
      * entry when there was none, replaces it at the read version otherwise (an Uninstall taking over
      * a failing install), and checks that the error entry is still at the version read.
      */
-    public boolean enqueue(QueueSnapshot seen, OperationEntry entry) {
+    public boolean enqueue(QueueSnapshot seen, OperationEntry entry, PackageEvent event) {
         List<StoreOp> ops = new ArrayList<>();
         StorePath p = operationPath(seen.coordinate());
         ops.add(seen.operation().isPresent()
                 ? StoreOp.set(p, Json.bytes(entry), seen.operation().get().version())
                 : StoreOp.create(p, Json.bytes(entry)));
         seen.error().ifPresent(e -> ops.add(StoreOp.check(errorPath(seen.coordinate()), e.version())));
-        return store.transact(ops).committed();
+        return commit(ops, List.of(event));
     }
 
     /** The operation succeeded: both entries go, in one transaction. */
-    public boolean complete(QueueSnapshot seen) {
+    public boolean complete(QueueSnapshot seen, List<PackageEvent> described) {
         List<StoreOp> ops = new ArrayList<>();
         seen.operation().ifPresent(o -> ops.add(StoreOp.delete(operationPath(seen.coordinate()), o.version())));
         seen.error().ifPresent(e -> ops.add(StoreOp.delete(errorPath(seen.coordinate()), e.version())));
-        return ops.isEmpty() || store.transact(ops).committed();
+        if (ops.isEmpty()) return true;
+        return commit(ops, described);
     }
 
     /** An attempt failed and will be retried: the operation stays (checked), the error entry is written. */
-    public boolean recordRetry(QueueSnapshot seen, ErrorEntry error) {
+    public boolean recordRetry(QueueSnapshot seen, ErrorEntry error, List<PackageEvent> described) {
         List<StoreOp> ops = new ArrayList<>();
         seen.operation().ifPresent(o -> ops.add(StoreOp.check(operationPath(seen.coordinate()), o.version())));
         ops.add(writeError(seen, error));
-        return store.transact(ops).committed();
+        return commit(ops, described);
     }
 
     /** The last attempt failed: the operation is dropped and the error kept. */
-    public boolean recordFailure(QueueSnapshot seen, ErrorEntry error) {
+    public boolean recordFailure(QueueSnapshot seen, ErrorEntry error, List<PackageEvent> described) {
         List<StoreOp> ops = new ArrayList<>();
         seen.operation().ifPresent(o -> ops.add(StoreOp.delete(operationPath(seen.coordinate()), o.version())));
         ops.add(writeError(seen, error));
-        return store.transact(ops).committed();
+        return commit(ops, described);
+    }
+
+    /**
+     * Records events about something that is not a queue change (e.g. partial files removed from
+     * storage with nothing queued), in a transaction of their own.
+     */
+    public void record(List<PackageEvent> described) {
+        if (!described.isEmpty()) commit(new ArrayList<>(), described);
+    }
+
+    /** {@code ops} plus one append per event, as one transaction. */
+    private boolean commit(List<StoreOp> ops, List<PackageEvent> described) {
+        List<StoreOp> all = new ArrayList<>(ops);
+        for (PackageEvent e : described) all.add(events.op(e));
+        TxResult r = store.transact(all);
+        if (r.committed() && !described.isEmpty()) events.committed(all, r);
+        return r.committed();
     }
 
     private StoreOp writeError(QueueSnapshot seen, ErrorEntry error) {

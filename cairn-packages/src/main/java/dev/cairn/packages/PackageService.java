@@ -23,9 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -61,7 +59,6 @@ public final class PackageService {
 
     private final PackageQueue queue;
     private final PackageStorage storage;
-    private final PackageEvents events;
     private final RepositoryRegistry registry;
     private final UniverseCatalog catalog;
     private final Config config;
@@ -69,9 +66,8 @@ public final class PackageService {
 
     public PackageService(CoordinationStore store, PackageStorage storage, PackageEvents events, UriFetcher fetcher,
                           Config config, Clock clock) {
-        this.queue = new PackageQueue(store);
+        this.queue = new PackageQueue(store, events);
         this.storage = storage;
-        this.events = events;
         this.registry = new RepositoryRegistry(store, fetcher);
         this.catalog = new UniverseCatalog(registry);
         this.config = config;
@@ -212,15 +208,8 @@ public final class PackageService {
             switch (EnqueuePlanner.decide(request, seen, storageNow)) {
                 case EnqueuePlanner.Decision.Refuse r -> throw r.error();
                 case EnqueuePlanner.Decision.Queue q -> {
-                    if (queue.enqueue(seen, q.entry())) {
-                        PackageState now = PackageStateTable.state(Optional.of(request.operation()), seen.hasError(), storageNow);
-                        Map<String, Object> d = new LinkedHashMap<>();
-                        d.put("operation", request.operation().name());
-                        d.put("operationId", request.id());
-                        d.put("row", now.row());
-                        d.put("state", now.text());
-                        events.emit("package.queued", c.toString(), request.operation().label() + " of " + c + " queued ("
-                                + now.text() + ")", d);
+                    PackageState now = PackageStateTable.state(Optional.of(request.operation()), seen.hasError(), storageNow);
+                    if (queue.enqueue(seen, q.entry(), PackageEvent.queued(request, now))) {
                         return new OperationTicket(request.id(), request.operation(), c.name(), c.version(), now.row(), now.text());
                     }
                     // lost a race for this coordinate: decide again on what won
@@ -296,7 +285,7 @@ public final class PackageService {
         String base = config.assetBaseUrl().replaceAll("/+$", "");
         UniverseInstallSource universe = new UniverseInstallSource(registry, registry.fetcher(),
                 (c, path) -> base + "/api/v1/packages/" + c.name() + "/" + c.version() + "/files/" + path.replace("/", "%2F"));
-        return new PackageProcessor(queue, storage, universe, new ArchiveInstallSource(storage, config.limits()), events,
+        return new PackageProcessor(queue, storage, universe, new ArchiveInstallSource(storage, config.limits()),
                 config.retry(), hook);
     }
 

@@ -8,7 +8,6 @@ import static dev.cairn.packages.TestSupport.op;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.core.CairnException;
@@ -48,7 +47,7 @@ class PackageProcessorTest {
         assertEquals(PackageProcessor.Outcome.UNINSTALLED, p.processOne(hello, T0));
         assertEquals(0, w.state(hello).row());
         assertEquals(List.of(), w.storage.list(StorageKey.PACKAGES));
-        assertEquals(List.of("package.processed", "package.processed"), w.events.types());
+        assertEquals(List.of("package.queued", "package.processed", "package.queued", "package.processed"), w.events.types());
     }
 
     @Test
@@ -76,14 +75,66 @@ class PackageProcessorTest {
         QueueSnapshot seenB = w.queue.read(hello);
         assertInstanceOf(EnqueuePlanner.Decision.Queue.class, EnqueuePlanner.decide(a, seenA, Completeness.NONE));
         assertInstanceOf(EnqueuePlanner.Decision.Queue.class, EnqueuePlanner.decide(b, seenB, Completeness.NONE));
-        assertTrue(w.queue.enqueue(seenA, a));
-        assertFalse(w.queue.enqueue(seenB, b), "the second transaction must lose");
+        assertTrue(w.enqueue(seenA, a));
+        assertFalse(w.enqueue(seenB, b), "the second transaction must lose");
+        // the losing transaction recorded no event: one queued event, the winner's
+        List<dev.cairn.core.events.Event> queued = w.events.all();
+        assertEquals(List.of("package.queued"), queued.stream().map(dev.cairn.core.events.Event::type).toList());
+        assertEquals("a", queued.get(0).data().get("operationId").asText());
         // what the service then answers, after re-reading:
         var again = assertInstanceOf(EnqueuePlanner.Decision.Refuse.class,
                 EnqueuePlanner.decide(b, w.queue.read(hello), Completeness.NONE));
         assertEquals("a Universe Install of hello@1.0.0 is already pending (Universe Install Pending, row 4)", again.error().getMessage());
         assertEquals("a", w.queue.read(hello).operation().orElseThrow().value().id());
     }
+
+    @Test
+    void aDequeueThatLosesItsVersionCheckRecordsNoEvent() {
+        w.enqueue(op(UNIVERSE_INSTALL, "hello", "1.0.0", "i"));
+        // someone rewrites the operation entry between the processor's read and its dequeue
+        PackageProcessor racing = w.processor((c, step) -> {
+            if (step.equals("dequeue")) {
+                w.store.put(PackageQueue.operationPath(hello), dev.cairn.core.Json.bytes(op(UNIVERSE_INSTALL, "hello", "1.0.0", "i")));
+            }
+        });
+        assertEquals(PackageProcessor.Outcome.CHANGED, racing.processOne(hello, T0));
+        assertEquals(List.of("package.queued"), w.events.types(), "no processed event for a dequeue that did not happen");
+        // the next pass completes it, with exactly one processed event
+        assertEquals(PackageProcessor.Outcome.INSTALLED, p.processOne(hello, T0));
+        assertEquals(List.of("package.queued", "package.processed"), w.events.types());
+    }
+
+    @Test
+    void anErrorRecordThatLosesItsVersionCheckRecordsNoEvent() {
+        w.source.failWith = new CairnException(ErrorCode.UNREACHABLE, "mirror down", null);
+        w.enqueue(op(UNIVERSE_INSTALL, "hello", "1.0.0", "i"));
+        PackageProcessor racing = w.processor((c, step) -> {
+            if (step.equals("record-error")) {
+                w.store.put(PackageQueue.operationPath(hello), dev.cairn.core.Json.bytes(op(UNIVERSE_INSTALL, "hello", "1.0.0", "i")));
+            }
+        });
+        assertEquals(PackageProcessor.Outcome.CHANGED, racing.processOne(hello, T0));
+        assertTrue(w.queue.read(hello).error().isEmpty());
+        assertEquals(List.of("package.queued"), w.events.types());
+    }
+
+    @Test
+    void theAfterCommitHookSeesEachCommittedChangeOnce() {
+        List<TxResultAndOps> seen = new java.util.ArrayList<>();
+        PackageQueue q = new PackageQueue(w.store, new PackageEvents(java.time.Clock.systemUTC(),
+                (ops, r) -> seen.add(new TxResultAndOps(ops, r))));
+        OperationEntry a = op(UNIVERSE_INSTALL, "hello", "1.0.0", "a");
+        QueueSnapshot before = q.read(hello);
+        PackageState pending = PackageStateTable.row(4);
+        assertTrue(q.enqueue(before, a, PackageEvent.queued(a, pending)));
+        assertFalse(q.enqueue(before, op(CLI_INSTALL, "hello", "1.0.0", "b"), PackageEvent.queued(a, pending)));
+        assertEquals(1, seen.size(), "called for the committed transaction only");
+        assertTrue(seen.get(0).result().committed());
+        assertEquals(1, seen.get(0).ops().stream().filter(dev.cairn.core.events.EventCodec::isAppend).count());
+        assertEquals(1, w.events.all().size());
+    }
+
+    record TxResultAndOps(List<dev.cairn.core.store.StoreOp> ops, dev.cairn.core.store.TxResult result) {}
 
     @Test
     void failuresRetryWithBackoffThenFailAndKeepTheError() {
@@ -102,7 +153,7 @@ class PackageProcessorTest {
         assertEquals(9, s.row());
         assertEquals("Failed", s.text());
         assertEquals("repository universe did not answer", w.queue.read(hello).error().orElseThrow().value().error());
-        assertEquals(List.of("package.retried", "package.retried", "package.failed"), w.events.types());
+        assertEquals(List.of("package.queued", "package.retried", "package.retried", "package.failed"), w.events.types());
 
         // install again over a failure: a fresh operation gets a fresh count of attempts and can succeed
         w.source.failWith = null;
@@ -161,21 +212,23 @@ class PackageProcessorTest {
         var report = p.processOnce(T0);
         assertEquals(PackageProcessor.Outcome.REPAIRED, report.outcomes().get(hello));
         assertEquals(0, w.state(hello).row());
-        assertEquals("package.repaired", w.events.all.get(0).type());
-        assertEquals(8, w.events.all.get(0).data().get("row"));
+        assertEquals(List.of("package.repaired"), w.events.types());
+        assertEquals(8, w.events.all().get(0).data().get("row").asInt());
+        assertEquals(1, w.events.all().get(0).data().get("files").asInt());
     }
 
     @Test
     void rows10And14AreResumed() {
         w.storage.put(hello.storagePrefix().child("package.yaml"), new ByteArrayInputStream("stale".getBytes()));
-        w.queue.enqueue(w.queue.read(hello), op(CLI_INSTALL, "hello", "1.0.0", "i"));
+        w.enqueue(w.queue.read(hello), op(CLI_INSTALL, "hello", "1.0.0", "i"));
         assertEquals(10, w.state(hello).row());
         assertEquals(PackageProcessor.Outcome.INSTALLED, p.processOne(hello, T0));
         assertEquals(16, w.state(hello).row());
-        assertEquals(List.of("package.repaired", "package.processed"), w.events.types());
+        assertEquals(List.of("package.queued", "package.repaired", "package.processed"), w.events.types());
+        assertEquals(10, w.events.all().get(1).data().get("row").asInt());
 
         w.storage.delete(PackageFiles.markerKey(hello)); // an uninstall that crashed after its first step
-        w.queue.enqueue(w.queue.read(hello), op(UNINSTALL, "hello", "1.0.0", "u"));
+        w.enqueue(w.queue.read(hello), op(UNINSTALL, "hello", "1.0.0", "u"));
         assertEquals(14, w.state(hello).row());
         assertEquals(PackageProcessor.Outcome.UNINSTALLED, p.processOne(hello, T0));
         assertEquals(0, w.state(hello).row());
@@ -187,7 +240,8 @@ class PackageProcessorTest {
         p.processOne(hello, T0);
         // a crash of the old kind: files complete but an error left behind
         w.queue.recordFailure(w.queue.read(hello), new ErrorEntry("old", UNIVERSE_INSTALL, new PackageRef("hello", "1.0.0", "u"),
-                null, false, "controller crashed", 1, T0, null));
+                null, false, "controller crashed", 1, T0, null),
+                List.of(new PackageEvent(PackageEvent.FAILED, "hello@1.0.0", "controller crashed", null)));
         assertEquals(17, w.state(hello).row());
         assertEquals("Failed: Cosmos crashed", w.state(hello).text());
         w.enqueue(op(UNIVERSE_INSTALL, "hello", "1.0.0", "again"));
@@ -228,6 +282,5 @@ class PackageProcessorTest {
         assertEquals(T0.plusSeconds(60), r.nextAttempt(10, T0));
         assertFalse(r.exhausted(2));
         assertTrue(r.exhausted(3));
-        assertNull(null);
     }
 }

@@ -39,14 +39,16 @@ class PackageServiceTest {
     @TempDir Path dir;
     PackageService service;
     FsPackageStorage storage;
-    TestSupport.Events events = new TestSupport.Events();
+    InMemoryCoordinationStore store = new InMemoryCoordinationStore();
+    TestSupport.Events events = new TestSupport.Events(store);
 
     @BeforeEach
     void setUp() {
         storage = new FsPackageStorage(dir.resolve("storage"));
         PackageService.Config config = new PackageService.Config(1 << 20, PackageArchive.Limits.DEFAULT,
                 new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(20)), "http://cairn:7070");
-        service = new PackageService(new InMemoryCoordinationStore(), storage, events, UriFetcher.DEFAULT, config, Clock.systemUTC());
+        service = new PackageService(store, storage, PackageEvents.at(Clock.systemUTC()), UriFetcher.DEFAULT, config,
+                Clock.systemUTC());
         service.repoAdd("universe", UNIVERSE.toUri().toString());
     }
 

@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -158,13 +157,30 @@ class ProcessorFaultInjectionTest {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
-        List<String> types = w.events.types();
-        Consumer<String> has = t -> assertTrue(types.contains(t), where + ": expected event " + t + " in " + types);
+        // events come from the store: each committed queue change has exactly one, a change that
+        // did not commit (the crash came first) has none
+        List<String> types = w.events.types(HELLO.toString());
+        long queued = w.events.count(PackageEvent.QUEUED);
+        assertEquals(s == Scenario.UNINSTALL_OK || s == Scenario.ABORT_FAILED_INSTALL ? 2 : 1, queued, where + ": " + types);
         switch (s) {
-            case UNIVERSE_INSTALL_OK, CLI_INSTALL_OK, UNINSTALL_OK -> has.accept("package.processed");
-            case ABORT_FAILED_INSTALL -> has.accept("package.aborted");
-            case INSTALL_FAILS_UNTIL_FAILED -> has.accept("package.failed");
+            case UNIVERSE_INSTALL_OK, CLI_INSTALL_OK -> assertEquals(1, w.events.count(PackageEvent.PROCESSED), where + ": " + types);
+            case UNINSTALL_OK -> assertEquals(2, w.events.count(PackageEvent.PROCESSED), where + ": install and uninstall, " + types);
+            case ABORT_FAILED_INSTALL -> {
+                assertEquals(1, w.events.count(PackageEvent.ABORTED), where + ": " + types);
+                assertEquals(1, w.events.count(PackageEvent.RETRIED), where + ": the one failure of setUp, " + types);
+                assertEquals(0, w.events.count(PackageEvent.PROCESSED), where + ": " + types);
+            }
+            case INSTALL_FAILS_UNTIL_FAILED -> {
+                int attempts = w.queue.read(HELLO).error().orElseThrow().value().attempts();
+                assertEquals(1, w.events.count(PackageEvent.FAILED), where + ": " + types);
+                assertEquals(attempts - 1, w.events.count(PackageEvent.RETRIED), where + ": one per recorded retry, " + types);
+            }
         }
+        assertEquals(types.get(types.size() - 1), switch (s) {
+            case UNIVERSE_INSTALL_OK, CLI_INSTALL_OK, UNINSTALL_OK -> PackageEvent.PROCESSED;
+            case ABORT_FAILED_INSTALL -> PackageEvent.ABORTED;
+            case INSTALL_FAILS_UNTIL_FAILED -> PackageEvent.FAILED;
+        }, where + ": " + types);
     }
 
     private static void deleteTree(Path d) throws IOException {

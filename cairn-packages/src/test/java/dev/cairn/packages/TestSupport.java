@@ -1,35 +1,58 @@
 package dev.cairn.packages;
 
+import dev.cairn.core.events.Event;
+import dev.cairn.core.events.EventCodec;
 import dev.cairn.core.storage.PackageStorage;
+import dev.cairn.core.store.CoordinationStore;
+import dev.cairn.core.store.StorePath;
 import dev.cairn.core.store.InMemoryCoordinationStore;
 import dev.cairn.storage.FsPackageStorage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.Comparator;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A small world for processor tests: in-memory store, filesystem storage in a temp dir, recorded events. */
+/** A small world for processor tests: in-memory store, filesystem storage in a temp dir, events read back from the store. */
 final class TestSupport {
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     static final RetryPolicy RETRY = new RetryPolicy(3, Duration.ofSeconds(10), Duration.ofMinutes(1));
 
-    record Event(String type, String subject, String message, Map<String, Object> data) {}
+    /** The package events recorded in the store's event log (read back from {@code /events}), oldest first. */
+    static final class Events {
+        private final CoordinationStore store;
 
-    static final class Events implements PackageEvents {
-        final List<Event> all = new ArrayList<>();
+        Events(CoordinationStore store) { this.store = store; }
 
-        @Override
-        public synchronized void emit(String type, String subject, String message, Map<String, Object> data) {
-            all.add(new Event(type, subject, message, data));
+        List<Event> all() {
+            List<Event> out = new ArrayList<>();
+            for (String name : store.children(EventCodec.EVENTS)) {
+                StorePath p = EventCodec.EVENTS.child(name);
+                byte[] data = store.get(p).orElseThrow().value();
+                out.add(EventCodec.decode(p, data).orElseThrow(() -> new AssertionError("undecodable event " + p)));
+            }
+            out.sort(Comparator.comparingLong(Event::seq));
+            return out;
         }
 
-        synchronized List<String> types() {
-            return all.stream().map(Event::type).toList();
+        List<String> types() {
+            return all().stream().map(Event::type).toList();
+        }
+
+        /** Types of the events about {@code subject}, oldest first. */
+        List<String> types(String subject) {
+            return all().stream().filter(e -> e.subject().equals(subject)).map(Event::type).toList();
+        }
+
+        long count(String type) {
+            return all().stream().filter(e -> e.type().equals(type)).count();
         }
     }
 
@@ -60,9 +83,9 @@ final class TestSupport {
     }
 
     final InMemoryCoordinationStore store = new InMemoryCoordinationStore();
-    final PackageQueue queue = new PackageQueue(store);
+    final PackageQueue queue = new PackageQueue(store, PackageEvents.at(Clock.fixed(T0, ZoneOffset.UTC)));
     final PackageStorage storage;
-    final Events events = new Events();
+    final Events events = new Events(store);
     final FakeSource source = new FakeSource();
 
     TestSupport(Path dir) {
@@ -72,7 +95,7 @@ final class TestSupport {
     }
 
     PackageProcessor processor(StepHook hook) {
-        return new PackageProcessor(queue, storage, source, source, events, RETRY, hook);
+        return new PackageProcessor(queue, storage, source, source, RETRY, hook);
     }
 
     static OperationEntry op(OperationType t, String name, String version, String id) {
@@ -88,9 +111,16 @@ final class TestSupport {
     EnqueuePlanner.Decision enqueue(OperationEntry e) {
         QueueSnapshot seen = queue.read(e.coordinate());
         EnqueuePlanner.Decision d = EnqueuePlanner.decide(e, seen, PackageFiles.completeness(storage, e.coordinate()));
-        if (d instanceof EnqueuePlanner.Decision.Queue q && !queue.enqueue(seen, q.entry())) {
+        if (d instanceof EnqueuePlanner.Decision.Queue q && !enqueue(seen, q.entry())) {
             throw new IllegalStateException("concurrent change");
         }
         return d;
+    }
+
+    /** Writes {@code e} over {@code seen} without asking the planner (to build states), with its queued event. */
+    boolean enqueue(QueueSnapshot seen, OperationEntry e) {
+        PackageState now = PackageStateTable.state(java.util.Optional.of(e.operation()), seen.hasError(),
+                PackageFiles.completeness(storage, e.coordinate()));
+        return queue.enqueue(seen, e, PackageEvent.queued(e, now));
     }
 }
