@@ -97,6 +97,33 @@ class PackagesEndToEndTest {
     }
 
     @Test
+    void universePackageWithAHyphenInItsNameAndItsEvents() {
+        CliRunner add = cli("repo", "add", "hyphens", universe().toUri().toString());
+        assertEquals(0, add.exit(), add.err());
+        CliRunner describe = cli("package", "describe", "hello-world");
+        assertEquals(0, describe.exit(), describe.err());
+        String version = Json.tree(describe.out().getBytes(StandardCharsets.UTF_8)).path("version").asText();
+        assertTrue(!version.isEmpty(), describe.out());
+
+        CliRunner install = cli("package", "install", "hello-world", "--wait");
+        assertEquals(0, install.exit(), install.out() + install.err());
+        JsonNode p = find(state(), "hello-world", version);
+        assertTrue(p != null, "hello-world listed: " + state());
+        assertEquals("ALL", p.path("storage").asText());
+
+        CliRunner un = cli("package", "uninstall", "hello-world@" + version, "--wait");
+        assertEquals(0, un.exit(), un.out() + un.err());
+        assertTrue(find(state(), "hello-world", version) == null, "not listed once uninstalled");
+
+        // each queue change is in the event log, written with the change itself
+        CliRunner events = cli("events", "--subject", "hello-world@" + version, "--json");
+        assertEquals(0, events.exit(), events.err());
+        java.util.List<String> types = new java.util.ArrayList<>();
+        for (JsonNode e : Json.tree(events.out().getBytes(StandardCharsets.UTF_8)).path("events")) types.add(e.path("type").asText());
+        assertEquals(java.util.List.of("package.queued", "package.processed", "package.queued", "package.processed"), types);
+    }
+
+    @Test
     void cliInstallOfABuiltArchive() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("pkg"));
         Files.writeString(dir.resolve("package.yaml"), "name: hello\nversion: 1.0.0\ndescription: a tiny package\n");

@@ -78,11 +78,38 @@ class PackageServiceTest {
     }
 
     @Test
+    void universePackagesWithHyphensInTheirNames() throws IOException {
+        // hello-world and marathon-lb from the Universe snapshot in testdata: Universe allows [a-z][a-z0-9-]*[a-z0-9]
+        assertTrue(service.search("hello").stream().anyMatch(h -> h.name().equals("hello-world")));
+        PackageService.Description d = service.describe("hello-world");
+        assertEquals("hello-world", d.name());
+        assertEquals("hello-world", d.packageJson().path("name").asText());
+        String coordinate = "hello-world@" + d.version();
+        OperationTicket t = service.install("hello-world", false);
+        assertEquals("hello-world", t.name());
+        assertEquals(d.version(), t.version());
+        OperationTicket lb = service.install("marathon-lb", false);
+        service.newProcessor(StepHook.NONE).processOnce(java.time.Instant.now());
+        List<PackageStatus> installed = service.state().packages();
+        assertEquals(List.of("hello-world", "marathon-lb"), installed.stream().map(PackageStatus::name).toList());
+        assertTrue(installed.stream().allMatch(s -> s.row() == 16 && s.storage().equals("ALL")), installed.toString());
+        assertEquals(d.packageJson(), Json.tree(service.openFile("hello-world", d.version(), "package.json").readAllBytes()));
+        assertEquals(ErrorCode.CONFLICT, assertThrows(CairnException.class, () -> service.install(coordinate, false)).code());
+        service.uninstall(coordinate);
+        service.uninstall("marathon-lb@" + lb.version());
+        service.newProcessor(StepHook.NONE).processOnce(java.time.Instant.now());
+        assertEquals(List.of(), service.state().packages());
+        assertEquals(List.of("package.queued", "package.processed", "package.queued", "package.processed"), events.types(coordinate));
+    }
+
+    @Test
     void badUniverseRequests() {
         assertEquals(ErrorCode.NOT_FOUND, assertThrows(CairnException.class, () -> service.install("nosuchpkg", false)).code());
-        CairnException hyphen = assertThrows(CairnException.class, () -> service.install("hello-world", false));
-        assertEquals(ErrorCode.INVALID_NAME, hyphen.code());
-        assertTrue(hyphen.getMessage().startsWith("cannot install hello-world@"), hyphen.getMessage());
+        for (String bad : List.of("Hello_World@1", "-hello@1", "hello-@1", "hello/x@1")) {
+            CairnException e = assertThrows(CairnException.class, () -> service.uninstall(bad), bad);
+            assertEquals(ErrorCode.INVALID_NAME, e.code(), bad);
+            assertTrue(e.getMessage().contains("[a-z][a-z0-9-]*[a-z0-9]"), e.getMessage());
+        }
         assertEquals(ErrorCode.CONFLICT, assertThrows(CairnException.class, () -> service.uninstall("httpbin@1.0.0")).code());
         assertEquals(ErrorCode.INVALID_INPUT, assertThrows(CairnException.class, () -> service.uninstall("httpbin")).code());
         assertTrue(service.queue().operationCoordinates().isEmpty());

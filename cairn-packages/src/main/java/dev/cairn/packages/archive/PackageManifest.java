@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.core.Json;
+import dev.cairn.core.Names;
 import dev.cairn.packages.Coordinate;
 import java.io.IOException;
 import java.util.Optional;
@@ -37,6 +38,8 @@ public record PackageManifest(String name, String version, String description, O
         String description = requiredText(root, "description");
         Coordinate c;
         try {
+            // our own archives keep to [a-z0-9]+; hyphens are for Universe package names only
+            Names.requireSimple("package name", name);
             c = new Coordinate(name, version);
         } catch (CairnException e) {
             throw new CairnException(e.code(), "package.yaml: " + e.getMessage(), e.hint());

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
+import dev.cairn.core.Json;
 import dev.cairn.core.storage.Sha256;
 import dev.cairn.packages.Coordinate;
 import dev.cairn.packages.FileEntry;
@@ -78,6 +79,24 @@ class PackageArchiveTest {
     }
 
     @Test
+    void aZippedUniversePackageWithAHyphenatedName() throws IOException {
+        Path src = Path.of(System.getProperty("cairn.repo.root", "."), "..", "shared", "testdata", "universe", "repo", "packages", "H",
+                "hello-world", "700");
+        Path zip = dir.resolve("hello-world.zip");
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
+            for (String f : new String[] {"package.json", "config.json", "resource.json", "marathon.json.mustache"}) {
+                z.putNextEntry(new ZipEntry(f));
+                z.write(Files.readAllBytes(src.resolve(f)));
+                z.closeEntry();
+            }
+        }
+        ArchiveSummary s = inspect(Files.readAllBytes(zip));
+        assertEquals(ArchiveSummary.Kind.UNIVERSE, s.kind());
+        assertEquals("hello-world", s.coordinate().name());
+        assertEquals(Json.tree(Files.readAllBytes(src.resolve("package.json"))).path("version").asText(), s.coordinate().version());
+    }
+
+    @Test
     void leadingDotSlashIsNormalized() throws IOException {
         assertEquals("bin/x", inspect(Archives.tarGz(file("./package.yaml", "name: a\nversion: '1'\ndescription: d\n"), file("./bin/x", "x")))
                 .files().get(1).path());
@@ -112,8 +131,12 @@ class PackageArchiveTest {
         assertTrue(refused(Archives.tarGz(file("package.yaml", "name: [unclosed\n"))).getMessage().startsWith("package.yaml is not valid YAML"));
         assertTrue(refused(Archives.tarGz(file("package.yaml", Archives.FULL_MANIFEST.replace("policy: multi", "policy: many"))))
                 .getMessage().contains("instance.policy"));
-        assertTrue(refused(Archives.zip(file("package.json", "{\"name\":\"hello-world\",\"version\":\"1\"}"))).getMessage()
-                .contains("[a-z0-9]+"));
+        // our own manifests keep to [a-z0-9]+; hyphens are for Universe names
+        CairnException hyphen = refused(Archives.tarGz(file("package.yaml", "name: hello-world\nversion: 1\ndescription: d\n")));
+        assertEquals(ErrorCode.INVALID_NAME, hyphen.code());
+        assertTrue(hyphen.getMessage().startsWith("package.yaml: package name 'hello-world' is not allowed"), hyphen.getMessage());
+        assertTrue(refused(Archives.zip(file("package.json", "{\"name\":\"Hello_World\",\"version\":\"1\"}"))).getMessage()
+                .contains("[a-z][a-z0-9-]*[a-z0-9]"));
     }
 
     @Test
