@@ -54,6 +54,15 @@ public final class Agent implements AutoCloseable {
 
     /** An agent keeping its services' pid files, logs and the highest epoch seen under {@code dataDir}. */
     public Agent(String controllerUrl, String name, Map<String, String> labels, Duration interval, Path dataDir) {
+        this(controllerUrl, name, labels, interval, dataDir, null);
+    }
+
+    /**
+     * Like {@link #Agent(String, String, Map, Duration, Path)}, running extension modules only when
+     * their signature verifies against a key in {@code trustedKeys} (a directory of {@code *.pub} /
+     * {@code *.pem} Ed25519 public keys, or one key file; null for {@code <dataDir>/trusted-keys}).
+     */
+    public Agent(String controllerUrl, String name, Map<String, String> labels, Duration interval, Path dataDir, Path trustedKeys) {
         this.name = Names.requireNode(name);
         this.labels = Map.copyOf(labels);
         this.client = new ApiClient(controllerUrl, Duration.ofSeconds(5));
@@ -63,7 +72,8 @@ public final class Agent implements AutoCloseable {
         this.work = new WorkLoop(name, client, new EpochGuard(this.dataDir.resolve("epoch")), this::reportNow);
         ServiceWork.register(work, services);
         work.handle(dev.cairn.agent.states.StateRunHandler.KIND,
-                new dev.cairn.agent.states.StateRunHandler(name, client, this.dataDir.resolve("states")));
+                new dev.cairn.agent.states.StateRunHandler(name, client, this.dataDir.resolve("states"),
+                        trustedKeys != null ? trustedKeys.toAbsolutePath().normalize() : this.dataDir.resolve("trusted-keys")));
     }
 
     public Path dataDir() { return dataDir; }

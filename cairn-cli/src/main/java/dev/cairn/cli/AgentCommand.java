@@ -29,13 +29,17 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "Where the agent keeps service pid files, logs and state (default: .cairn-agent/<name>).")
     java.nio.file.Path data;
 
+    @Option(names = "--trusted-keys", paramLabel = "DIR|FILE",
+            description = "Ed25519 public keys (*.pub, *.pem) whose signatures make extension modules runnable here (default: <data>/trusted-keys).")
+    java.nio.file.Path trustedKeys;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws InterruptedException {
         java.nio.file.Path dir = data != null ? data : java.nio.file.Path.of(".cairn-agent", dev.cairn.core.Names.requireNode(name));
-        Agent agent = new Agent(controller, name, Labels.parse(labels), Durations.parse("--heartbeat-interval", interval), dir).start();
+        Agent agent = new Agent(controller, name, Labels.parse(labels), Durations.parse("--heartbeat-interval", interval), dir, trustedKeys).start();
         PrintWriter out = spec.commandLine().getOut();
         out.printf("agent %s registered with %s%n", name, controller);
         out.flush();

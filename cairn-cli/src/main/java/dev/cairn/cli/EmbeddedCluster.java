@@ -83,7 +83,7 @@ public final class EmbeddedCluster implements AutoCloseable {
             EmbeddedCluster c = new EmbeddedCluster(dir, ch, lock, zk, store, controller);
             for (int i = 1; i <= agentCount; i++) {
                 c.agents.add(new Agent(controller.url(), "node-" + i, Map.of("embedded", "true"), Duration.ofMillis(500),
-                        dir.resolve("agents").resolve("node-" + i)).start());
+                        dir.resolve("agents").resolve("node-" + i), dir.resolve("trusted-keys")).start());
             }
             return c;
         } catch (RuntimeException e) {

@@ -4,6 +4,15 @@ import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.states.sign.ModuleKeys;
 import dev.cairn.states.sign.ModuleSignature;
+import dev.cairn.states.sign.PublishedModule;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.core.api.ApiClient;
+import java.io.ByteArrayInputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -11,15 +20,20 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code cairn module keygen|sign}: Ed25519 keys and signatures for extension modules. */
+/**
+ * {@code cairn module keygen|sign|publish|list|remove}: Ed25519 keys and signatures for extension
+ * modules, and the cluster's published modules.
+ */
 @Command(name = "module", mixinStandardHelpOptions = true,
-        description = "Sign extension state modules (executables speaking JSON on stdin/stdout).",
-        subcommands = {ModuleCommand.Keygen.class, ModuleCommand.Sign.class})
+        description = "Sign and publish extension state modules (executables speaking JSON on stdin/stdout).",
+        subcommands = {ModuleCommand.Keygen.class, ModuleCommand.Sign.class, ModuleCommand.Publish.class, ModuleCommand.ListModules.class,
+                ModuleCommand.Remove.class})
 public final class ModuleCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -97,6 +111,145 @@ public final class ModuleCommand implements Runnable {
             } catch (IOException e) {
                 return fail(spec, new CairnException(ErrorCode.INVALID_INPUT, "cannot sign " + file + ": " + e.getMessage(), null));
             }
+        }
+    }
+
+    @Command(name = "publish", mixinStandardHelpOptions = true,
+            description = {"Publish an extension module to the cluster.",
+                    "FILE: signed here with --key (Ed25519) and stored with its signature in package storage.",
+                    "URL (http:// or https://): agents fetch the executable from URL and its signature from URL.sig",
+                    "(made with 'cairn module sign'); nothing is stored but the reference.",
+                    "Either way agents run it only after the signature verifies against their trusted keys."})
+    static final class Publish implements Callable<Integer> {
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "the module name states call (NAME.FUNCTION)")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "FILE|URL", description = "the module executable, or the http(s) URL it is served at")
+        String source;
+
+        @Option(names = "--key", paramLabel = "KEY", description = "Ed25519 private key (PKCS#8 PEM or DER) to sign FILE with")
+        Path key;
+
+        @Option(names = "--function", paramLabel = "FN", split = ",",
+                description = "a function states may call (repeatable or comma-separated); default: any")
+        List<String> functions = new java.util.ArrayList<>();
+
+        @Option(names = "--json", description = "Print the published module as JSON.")
+        boolean json;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PublishedModule.requireName(name);
+            List<String> fns = PublishedModule.requireFunctions(functions);
+            boolean url = source.startsWith("http://") || source.startsWith("https://");
+            JsonNode published;
+            if (url) {
+                PublishedModule.requireUrl(source);
+                if (key != null) {
+                    throw new CairnException(ErrorCode.INVALID_INPUT, "--key signs a FILE; a module published by URL is signed where it is served",
+                            "sign it with 'cairn module sign FILE --name " + name + " --key KEY' and serve FILE.sig at " + source + ".sig");
+                }
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("url", source);
+                body.put("functions", fns);
+                published = client.client().post("/api/v1/modules/" + name, body);
+            } else {
+                Path file = Path.of(source);
+                if (key == null) {
+                    throw new CairnException(ErrorCode.INVALID_INPUT, "publishing " + source + " needs --key PRIVATE_KEY to sign it",
+                            "create a key pair with 'cairn module keygen NAME' and trust NAME.pub on the nodes");
+                }
+                if (!Files.isRegularFile(file)) {
+                    throw new CairnException(ErrorCode.NOT_FOUND, "module file " + file + " does not exist", "pass the module executable (or an http(s) URL)");
+                }
+                if (!Files.isRegularFile(key)) {
+                    throw new CairnException(ErrorCode.NOT_FOUND, "private key " + key + " does not exist",
+                            "check the path given to --key, or create a key pair with 'cairn module keygen NAME'");
+                }
+                byte[] bytes;
+                try {
+                    bytes = Files.readAllBytes(file);
+                } catch (IOException e) {
+                    throw new CairnException(ErrorCode.INVALID_INPUT, "cannot read " + file + ": " + e.getMessage(), null);
+                }
+                String sig = ModuleSignature.sign(name, bytes, ModuleKeys.readPrivate(key)).trim();
+                String q = "?signature=" + URLEncoder.encode(sig, StandardCharsets.UTF_8)
+                        + (fns.isEmpty() ? "" : "&functions=" + URLEncoder.encode(String.join(",", fns), StandardCharsets.UTF_8));
+                ApiClient api = new ApiClient(client.client().base().toString(), Duration.ofMinutes(10));
+                published = api.postStream("/api/v1/modules/" + name + q, "application/octet-stream",
+                        () -> new ByteArrayInputStream(bytes), Duration.ofMinutes(10));
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) return Output.json(out, published);
+            out.println("published module " + name + " (" + describe(published) + ")");
+            out.flush();
+            return 0;
+        }
+    }
+
+    static String describe(JsonNode m) {
+        String fns = m.path("functions").isEmpty() ? "any function" : "functions " + String.join(", ",
+                java.util.stream.StreamSupport.stream(m.path("functions").spliterator(), false).map(JsonNode::asText).toList());
+        if (m.path("source").asText().equals(PublishedModule.URL)) return "from " + m.path("url").asText() + ", " + fns;
+        return "sha256 " + m.path("sha256").asText().substring(0, Math.min(12, m.path("sha256").asText().length())) + ", "
+                + m.path("size").asLong() + " bytes in package storage, " + fns;
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the cluster's published extension modules.")
+    static final class ListModules implements Callable<Integer> {
+        @Mixin
+        ClientOptions client;
+
+        @Option(names = "--json", description = "Print JSON: {\"modules\":[{name,source,url,sha256,size,functions,publishedAt}]}.")
+        boolean json;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            JsonNode r = client.client().get("/api/v1/modules");
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) return Output.json(out, r);
+            Table t = new Table("NAME", "SOURCE", "SHA256/URL", "FUNCTIONS", "PUBLISHED");
+            for (JsonNode m : r.path("modules")) {
+                boolean url = m.path("source").asText().equals(PublishedModule.URL);
+                List<String> fns = new java.util.ArrayList<>();
+                m.path("functions").forEach(f -> fns.add(f.asText()));
+                t.row(m.path("name").asText(), m.path("source").asText(),
+                        url ? m.path("url").asText() : m.path("sha256").asText().substring(0, Math.min(12, m.path("sha256").asText().length())),
+                        fns.isEmpty() ? "*" : String.join(",", fns), m.path("publishedAt").asText());
+            }
+            t.print(out);
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = "Remove a published extension module (its manifest and every stored version).")
+    static final class Remove implements Callable<Integer> {
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PublishedModule.requireName(name);
+            client.client().delete("/api/v1/modules/" + name);
+            spec.commandLine().getOut().println("removed module " + name);
+            spec.commandLine().getOut().flush();
+            return 0;
         }
     }
 }

@@ -15,12 +15,9 @@ import dev.cairn.core.store.StoreOp;
 import dev.cairn.core.store.StorePath;
 import dev.cairn.core.store.TxResult;
 import dev.cairn.core.store.Versioned;
-import dev.cairn.states.StateEngine;
 import dev.cairn.states.compile.Compiler;
 import dev.cairn.states.compile.Mode;
-import dev.cairn.states.exec.RunContext;
 import dev.cairn.states.source.SlsTree;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,8 +59,16 @@ public final class StateRuns {
     private final Clock clock;
     private final LongSupplier epoch;
     private final EventLog events;
+    private final RunModules.Resolver modules;
 
     public StateRuns(CoordinationStore store, NodeRegistry nodes, WorkQueue work, Clock clock, LongSupplier epoch, EventLog events) {
+        this(store, nodes, work, clock, epoch, events, RunModules.Resolver.NONE);
+    }
+
+    /** With {@code modules}: the published extension modules by name, which the compile accepts and agents fetch. */
+    public StateRuns(CoordinationStore store, NodeRegistry nodes, WorkQueue work, Clock clock, LongSupplier epoch, EventLog events,
+                     java.util.function.Function<java.util.Collection<String>, Map<String, dev.cairn.states.sign.PublishedModule>> modules) {
+        this.modules = modules::apply;
         this.store = store;
         this.nodes = nodes;
         this.work = work;
@@ -80,11 +85,13 @@ public final class StateRuns {
             throw new CairnException(ErrorCode.TOO_LARGE, "the state source is " + bundle.length / 1024 + " KiB; a cluster run takes at most "
                     + MAX_BUNDLE_BYTES / 1024 + " KiB of SLS", "move large files into packages and reference them with file.managed source:");
         }
-        StateEngine compilerOnly = StateEngine.withBuiltins(new RunContext(Path.of("."), null, null, Map.of()));
-        Compiler.Result compiled = compilerOnly.compile(tree::load, tree.top(), mode);
+        RunModules.Compiled withModules = RunModules.compile(tree, mode, modules);
+        Compiler.Result compiled = withModules.result();
         if (!compiled.ok()) {
             throw new CairnException(ErrorCode.COMPILE_ERROR, "the states do not compile: " + String.join("; ", compiled.errors()),
-                    "fix the SLS and apply again; nothing was run");
+                    String.join("; ", compiled.errors()).contains("no module named")
+                            ? "fix the SLS and apply again; nothing was run (extension modules must be published first: 'cairn module list')"
+                            : "fix the SLS and apply again; nothing was run");
         }
         List<String> targets = resolveTargets(target);
         long e = epoch.getAsLong();
@@ -100,7 +107,9 @@ public final class StateRuns {
             ops.add(StoreOp.create(runPath.child("nodes").child(n), Json.bytes(new NodeRun(n, "queued", null, null, null, null, null, null, null))));
         }
         int firstWork = ops.size();
-        for (String n : targets) ops.add(work.submitOp(n, "state.run", e, Map.of("run", id, "mode", run.mode(), "test", test)));
+        // the published modules the plan uses, pinned to the versions compiled against; agents verify them
+        Map<String, Object> payload = Map.of("run", id, "mode", run.mode(), "test", test, "modules", withModules.used());
+        for (String n : targets) ops.add(work.submitOp(n, "state.run", e, payload));
         EventLog.Tx tx;
         try {
             tx = events.transact(ops, List.of(draft("state.run.queued", id, "state run " + id + " queued for " + targets.size() + " node(s): "
@@ -261,8 +270,12 @@ public final class StateRuns {
 
     /** Replaces a node part at {@code version} and records {@code event} in the same transaction. */
     private boolean casWithEvent(StorePath p, NodeRun next, long version, EventDraft event) {
+        return casWithEvents(p, next, version, event == null ? List.of() : List.of(event));
+    }
+
+    private boolean casWithEvents(StorePath p, NodeRun next, long version, List<EventDraft> drafts) {
         List<StoreOp> ops = List.of(StoreOp.set(p, Json.bytes(next), version));
-        return (event == null ? store.transact(ops) : events.transact(ops, List.of(event)).result()).committed();
+        return (drafts.isEmpty() ? store.transact(ops) : events.transact(ops, drafts).result()).committed();
     }
 
     private List<JsonNode> results(String id, String node) {
@@ -297,13 +310,24 @@ public final class StateRuns {
         for (JsonNode s : body.path("results")) result(id, node, s);
         boolean ok = body.path("ok").asBoolean(false);
         String err = body.path("error").isMissingNode() || body.path("error").isNull() ? null : body.path("error").asText();
-        update(id, node, cur -> cur.terminal() ? cur : cur.with(ok ? "succeeded" : "failed",
+        updateWithEvents(id, node, cur -> cur.terminal() ? cur : cur.with(ok ? "succeeded" : "failed",
                 cur.startedAt() == null ? clock.instant() : cur.startedAt(), clock.instant(), err,
                 body.path("states").isMissingNode() ? null : body.path("states").asInt(),
                 body.path("failed").isMissingNode() ? null : body.path("failed").asInt(),
                 body.path("changed").isMissingNode() ? null : body.path("changed").asInt()),
-                nr -> draft(ok ? "state.run.node.succeeded" : "state.run.node.failed", id + "/" + node,
-                        node + " finished state run " + id + ": " + nr.status() + (err == null ? "" : " (" + err + ")"), Map.of("run", id, "node", node)));
+                nr -> {
+                    List<EventDraft> drafts = new ArrayList<>();
+                    drafts.add(draft(ok ? "state.run.node.succeeded" : "state.run.node.failed", id + "/" + node,
+                            node + " finished state run " + id + ": " + nr.status() + (err == null ? "" : " (" + err + ")"), Map.of("run", id, "node", node)));
+                    // extension modules the agent refused to run (unsigned, tampered, untrusted), with the part's outcome
+                    for (JsonNode r : body.path("refused")) {
+                        String module = r.path("module").asText();
+                        String reason = r.path("reason").asText();
+                        drafts.add(draft("module.refused", module, node + " refused extension module " + module + ": " + reason,
+                                Map.of("node", node, "reason", reason, "run", id)));
+                    }
+                    return drafts;
+                });
     }
 
     private NodeRun requireNodeRun(String id, String node) {
@@ -314,13 +338,19 @@ public final class StateRuns {
     /** Changes a node part; when it changed, records {@code event} (of the new part; may be null) with it. */
     private NodeRun update(String id, String node, java.util.function.UnaryOperator<NodeRun> f,
                            java.util.function.Function<NodeRun, EventDraft> event) {
+        return updateWithEvents(id, node, f, event == null ? null : nr -> List.of(event.apply(nr)));
+    }
+
+    /** Changes a node part; when it changed, records {@code events} (of the new part; may be null) with it. */
+    private NodeRun updateWithEvents(String id, String node, java.util.function.UnaryOperator<NodeRun> f,
+                                     java.util.function.Function<NodeRun, List<EventDraft>> events) {
         StorePath p = RUNS.child(id).child("nodes").child(node);
         while (true) {
             Optional<Versioned<byte[]>> v = store.get(p);
             if (v.isEmpty()) throw new CairnException(ErrorCode.NOT_FOUND, "state run " + id + " has no part for node " + node, null);
             NodeRun cur = Json.read(v.get().value(), NodeRun.class);
             NodeRun next = f.apply(cur);
-            if (next.equals(cur) || casWithEvent(p, next, v.get().version(), event == null ? null : event.apply(next))) return next;
+            if (next.equals(cur) || casWithEvents(p, next, v.get().version(), events == null ? List.of() : events.apply(next))) return next;
         }
     }
 
