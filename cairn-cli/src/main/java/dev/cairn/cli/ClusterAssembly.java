@@ -83,10 +83,6 @@ public final class ClusterAssembly {
         StateRuns stateRuns = new StateRuns(store, c.nodes(), deployments.queue(), clock,
                 () -> c.isLeader() ? c.epoch() : Math.max(0, deployments.queue().publishedEpoch()), events.log(), modules::resolve);
         StateRunsApi.register(c.router(), stateRuns);
-        // the leader reports nodes lost mid-run even when nobody watches the run
-        dev.cairn.controller.staterun.StateRunWatch runWatch = new dev.cairn.controller.staterun.StateRunWatch(stateRuns, Duration.ofSeconds(2));
-        c.addLeaderService(runWatch);
-        c.addCloseable(runWatch::close);
         dev.cairn.controller.instances.Instances.install(c, storage, paths.shared(), null, deployments.store(), stateRuns, events.log());
         return c;
     }
