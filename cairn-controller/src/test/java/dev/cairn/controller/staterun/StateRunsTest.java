@@ -155,6 +155,26 @@ class StateRunsTest {
     }
 
     @Test
+    void theLeadersWatchReportsALostNodeWithoutAnyoneLooking() {
+        try (Fixture f = new Fixture(new InMemoryCoordinationStore())) {
+            f.nodes.register("node-1", Map.of());
+            f.nodes.register("node-2", Map.of());
+            StateRuns.StateRun run = f.runs.submit(TREE, "node-*", "ansible", false);
+            StateRunWatch watch = new StateRunWatch(f.runs, Duration.ofSeconds(2));
+            assertEquals(1, watch.sweep(), "both nodes up: still running");
+            assertTrue(f.events("state.run.lost").isEmpty());
+            f.runs.finished(run.id(), "node-2", Json.tree(Json.bytes(Map.of("ok", true, "results", List.of()))));
+            f.clock.advance(Duration.ofSeconds(5));
+            f.nodes.heartbeat("node-2");
+            assertEquals(0, watch.sweep());
+            assertEquals(1, f.events("state.run.lost").size());
+            assertTrue(f.work.pending("node-1").isEmpty());
+            assertEquals(0, watch.sweep());
+            assertEquals(1, f.events("state.run.lost").size(), "a finished run is not reported again");
+        }
+    }
+
+    @Test
     void aPartWhoseWorkIdWasNeverRecordedIsStillFoundWhenTheAgentRefusedIt() {
         try (Fixture f = new Fixture(new InMemoryCoordinationStore())) {
             f.nodes.register("node-1", Map.of());
