@@ -5,6 +5,8 @@ import dev.cairn.controller.ControllerConfig;
 import dev.cairn.controller.events.EventEmitter;
 import dev.cairn.controller.events.EventOptions;
 import dev.cairn.controller.events.Events;
+import dev.cairn.controller.modules.ModuleStore;
+import dev.cairn.controller.modules.ModulesApi;
 import dev.cairn.controller.packages.PackageProcessing;
 import dev.cairn.controller.packages.PackagesApi;
 import dev.cairn.controller.staterun.StateRuns;
@@ -75,8 +77,11 @@ public final class ClusterAssembly {
         PackagesApi.register(c.router(), packages, processing::wake);
         var deployments = dev.cairn.controller.deploy.Deployments.install(c, emitter::emit, dev.cairn.controller.deploy.DpeFaults.NONE);
         // work is queued with the epoch agents check it against: ours when leading, else the one the leader published
+        // signed extension modules in package storage (modules/<name>/<sha256>/), known to the run compile
+        ModuleStore modules = new ModuleStore(store, storage, events.log(), clock);
+        ModulesApi.register(c.router(), modules);
         StateRuns stateRuns = new StateRuns(store, c.nodes(), deployments.queue(), clock,
-                () -> c.isLeader() ? c.epoch() : Math.max(0, deployments.queue().publishedEpoch()), events.log());
+                () -> c.isLeader() ? c.epoch() : Math.max(0, deployments.queue().publishedEpoch()), events.log(), modules::resolve);
         StateRunsApi.register(c.router(), stateRuns);
         // the leader reports nodes lost mid-run even when nobody watches the run
         dev.cairn.controller.staterun.StateRunWatch runWatch = new dev.cairn.controller.staterun.StateRunWatch(stateRuns, Duration.ofSeconds(2));
