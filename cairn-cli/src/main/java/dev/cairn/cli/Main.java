@@ -52,7 +52,8 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        Integer fast = StateApplyFastPath.run(args); // a local state apply starts without picocli's model
+        System.exit(fast != null ? fast : execute(args));
     }
 
     /** Runs the CLI and returns the exit code (tests call this). */

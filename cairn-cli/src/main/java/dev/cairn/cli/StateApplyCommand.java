@@ -75,8 +75,11 @@ public final class StateApplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** The command itself, given its output streams (picocli's, or {@link StateApplyFastPath}'s). */
+    int run(PrintWriter out, PrintWriter err) {
         try {
             if (local && target != null) {
                 throw new CairnException(ErrorCode.INVALID_INPUT, "--local and --target exclude each other",
