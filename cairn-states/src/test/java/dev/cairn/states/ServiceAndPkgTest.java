@@ -82,13 +82,51 @@ class ServiceAndPkgTest {
     @Test
     void pkgInstalledAndRemovedWithARealPackage() {
         boolean usable = "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/bin/apt-get"));
-        if (!usable) {
-            String why = "pkg test needs root and apt-get";
-            if ("1".equals(System.getenv("CAIRN_REQUIRE_EXTERNAL"))) throw new AssertionError(why + " (CAIRN_REQUIRE_EXTERNAL=1)");
-            System.out.println("SKIP: " + why);
-            Assumptions.abort(why);
+        if (!usable) skip("pkg test needs root and apt-get");
+        installAndRemoveSl(PackageManager.detect());
+    }
+
+    /**
+     * The same through PackageKit: starts the system D-Bus when none is running (PackageKit's daemon
+     * is started by the bus on the first request) and stops it afterwards, so the pkcon path is
+     * exercised for real; needs root, pkcon and dbus-daemon (CI installs packagekit-tools).
+     */
+    @Test
+    void pkgThroughPackageKitsPkcon() throws Exception {
+        boolean usable = "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/bin/pkcon"))
+                && Files.isExecutable(Path.of("/usr/bin/dbus-daemon"));
+        if (!usable) skip("the pkcon test needs root, /usr/bin/pkcon (packagekit-tools) and /usr/bin/dbus-daemon");
+        Process bus = null;
+        Long busPid = null;
+        if (!"pkcon".equals(PackageManager.detect().tool())) {
+            Files.createDirectories(Path.of("/run/dbus"));
+            Files.deleteIfExists(Path.of("/run/dbus/pid")); // left by a bus that died
+            bus = new ProcessBuilder("dbus-daemon", "--system", "--fork", "--print-pid").redirectErrorStream(true).start();
+            String out = new String(bus.getInputStream().readAllBytes()).trim();
+            assertEquals(0, bus.waitFor(), "dbus-daemon --system: " + out);
+            busPid = Long.parseLong(out.lines().reduce((a, b) -> b).orElseThrow().trim());
         }
-        PackageManager pm = PackageManager.detect();
+        try {
+            PackageManager pm = PackageManager.detect();
+            assertEquals("pkcon", pm.tool(), "PackageKit answers once the system bus runs");
+            installAndRemoveSl(pm);
+        } finally {
+            if (busPid != null) {
+                ProcessHandle.of(busPid).ifPresent(ProcessHandle::destroy);
+                // PackageKit's daemon loses its bus and exits; the next tests use apt-get again
+                Files.deleteIfExists(Path.of("/run/dbus/pid"));
+                Files.deleteIfExists(Path.of("/run/dbus/system_bus_socket"));
+            }
+        }
+    }
+
+    private static void skip(String why) {
+        if ("1".equals(System.getenv("CAIRN_REQUIRE_EXTERNAL"))) throw new AssertionError(why + " (CAIRN_REQUIRE_EXTERNAL=1)");
+        System.out.println("SKIP: " + why);
+        Assumptions.abort(why);
+    }
+
+    private void installAndRemoveSl(PackageManager pm) {
         boolean wasInstalled = pm.installedVersion("sl").isPresent();
         try {
             if (wasInstalled) pm.remove(java.util.List.of("sl"));
@@ -98,6 +136,7 @@ class ServiceAndPkgTest {
             assertFalse(pm.installedVersion("sl").isPresent());
             RunReport first = Sls.run(installed, Mode.ANSIBLE, false, tmp);
             assertTrue(first.allSucceeded(), first.results()::toString);
+            assertTrue(first.results().get(0).comment().contains(pm.tool()), "installed through " + pm.tool() + ": " + first.results().get(0).comment());
             assertTrue(pm.installedVersion("sl").isPresent());
             assertEquals(0, Sls.run(installed, Mode.ANSIBLE, false, tmp).changedCount());
             RunReport removed = Sls.run("sl: {pkg.removed: []}", Mode.ANSIBLE, false, tmp);
