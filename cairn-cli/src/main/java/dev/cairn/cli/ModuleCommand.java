@@ -166,10 +166,10 @@ public final class ModuleCommand implements Runnable {
                             "create a key pair with 'cairn module keygen NAME' and trust NAME.pub on the nodes");
                 }
                 if (!Files.isRegularFile(file)) {
-                    throw new CairnException(ErrorCode.NOT_FOUND, "module file " + file + " does not exist", "pass the module executable (or an http(s) URL)");
+                    throw new CairnException(ErrorCode.INVALID_INPUT, "module file " + file + " does not exist", "pass the module executable (or an http(s) URL)");
                 }
                 if (!Files.isRegularFile(key)) {
-                    throw new CairnException(ErrorCode.NOT_FOUND, "private key " + key + " does not exist",
+                    throw new CairnException(ErrorCode.INVALID_INPUT, "private key " + key + " does not exist",
                             "check the path given to --key, or create a key pair with 'cairn module keygen NAME'");
                 }
                 byte[] bytes;
@@ -224,10 +224,18 @@ public final class ModuleCommand implements Runnable {
                 m.path("functions").forEach(f -> fns.add(f.asText()));
                 t.row(m.path("name").asText(), m.path("source").asText(),
                         url ? m.path("url").asText() : m.path("sha256").asText().substring(0, Math.min(12, m.path("sha256").asText().length())),
-                        fns.isEmpty() ? "*" : String.join(",", fns), m.path("publishedAt").asText());
+                        fns.isEmpty() ? "*" : String.join(",", fns), seconds(m.path("publishedAt").asText()));
             }
             t.print(out);
             return 0;
+        }
+    }
+
+    private static String seconds(String instant) {
+        try {
+            return java.time.Instant.parse(instant).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        } catch (java.time.format.DateTimeParseException e) {
+            return instant;
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.cairn.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -259,6 +258,38 @@ class ModulesEndToEndTest {
     }
 
     @Test
+    void eachAgentTrustsItsOwnKeysAKeyFileOrNone() throws Exception {
+        Path file = module("solo", GREET.formatted("solo"));
+        assertEquals(0, cli("module", "publish", "solo", file.toString(), "--key", key.toString()).exit());
+        Path empty = Files.createDirectories(tmp.resolve("no-keys"));
+        try (var keyFile = new dev.cairn.agent.Agent(cluster.url(), "keyfile-1", Map.of("role", "keyfile"), Duration.ofMillis(300),
+                tmp.resolve("agent-keyfile"), tmp.resolve("ops.pub"));
+             var noKeys = new dev.cairn.agent.Agent(cluster.url(), "nokeys-1", Map.of("role", "nokeys"), Duration.ofMillis(300),
+                     tmp.resolve("agent-nokeys"), empty)) {
+            keyFile.start();
+            noKeys.start();
+            CairnProcesses.await(() -> ProcessClusterTest.upNodes(cluster.url()) == 4, Duration.ofSeconds(20), "the two extra nodes up");
+            Path out = tmp.resolve("solo.txt");
+            Path sls = Files.writeString(tmp.resolve("solo.sls"), "s:\n  solo.say:\n    - name: " + out + "\n");
+            StringWriter text = new StringWriter();
+            assertEquals(0, StateRunCommands.apply(api, sls.toString(), "role=keyfile", "ansible", false, true, true, new PrintWriter(text)),
+                    text.toString());
+            assertEquals(1, Files.readAllLines(out).size(), "ran on the node trusting the key file");
+
+            text = new StringWriter();
+            assertEquals(1, StateRunCommands.apply(api, sls.toString(), "role=nokeys", "ansible", false, true, true, new PrintWriter(text)));
+            JsonNode n = Json.tree(text.toString().getBytes(StandardCharsets.UTF_8)).path("nodes").get(0);
+            assertEquals("failed", n.path("status").asText(), n.toString());
+            assertTrue(n.path("error").asText().contains("extension module solo refused: no trusted public keys on this node (" + empty), n.toString());
+            assertEquals(1, Files.readAllLines(out).size(), "did not run on the node without keys");
+            boolean event = false;
+            for (JsonNode e : events("module.refused", "solo")) event |= e.path("data").path("node").asText().equals("nokeys-1");
+            assertTrue(event, events("module.refused", "solo").toString());
+        }
+        CairnProcesses.await(() -> ProcessClusterTest.upNodes(cluster.url()) == 2, Duration.ofSeconds(30), "the extra nodes down again");
+    }
+
+    @Test
     void badPublishInputIsAOneLineErrorWithAHintAndPublishesNothing() throws Exception {
         Path file = module("ok", GREET.formatted("ok"));
         Path rsa = tmp.resolve("rsa.key");
@@ -283,14 +314,14 @@ class ModulesEndToEndTest {
                         "cairn module sign"));
         for (Case c : cases) {
             CliRunner r = cli(c.args());
-            assertNotEquals(0, r.exit(), String.join(" ", c.args()));
+            assertEquals(2, r.exit(), String.join(" ", c.args()) + ": " + r.err());
             List<String> lines = r.err().lines().toList();
             assertEquals(2, lines.size(), r.err());
             assertTrue(lines.get(0).startsWith("error: ") && lines.get(0).contains(c.error()), r.err());
             assertTrue(lines.get(1).startsWith("hint: ") && lines.get(1).contains(c.hint()), r.err());
         }
         CliRunner down = CliRunner.run("module", "publish", "ok", file.toString(), "--key", key.toString(), "--url", "http://127.0.0.1:1");
-        assertNotEquals(0, down.exit());
+        assertEquals(1, down.exit(), down.err());
         assertTrue(down.err().startsWith("error: cannot reach the controller at http://127.0.0.1:1"), down.err());
         assertTrue(down.err().contains("hint: "), down.err());
         assertEquals(before, api.get("/api/v1/modules").path("modules").size(), "nothing was published");

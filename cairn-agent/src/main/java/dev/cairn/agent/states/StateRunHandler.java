@@ -176,8 +176,8 @@ public final class StateRunHandler implements WorkHandler {
         }
         List<Map<String, String>> why = new ArrayList<>();
         refused.forEach((k, v) -> why.add(Map.of("module", k, "reason", v)));
-        String error = "extension module" + (refused.size() > 1 ? "s " : " ") + String.join(", ", refused.keySet().stream()
-                .map(k -> k + " refused (" + refused.get(k) + ")").toList()) + "; nothing was run";
+        String error = String.join("; ", refused.keySet().stream().map(k -> "extension module " + k + " refused: " + refused.get(k)).toList())
+                + "; nothing was run";
         Map<String, Object> fin = new LinkedHashMap<>();
         fin.put("ok", false);
         fin.put("error", error);

@@ -44,7 +44,7 @@ public record PublishedModule(String name, String source, String url, String sha
         }
         Set<String> builtins = Modules.builtins().keySet();
         if (builtins.contains(name)) {
-            throw new CairnException(ErrorCode.CONFLICT, "'" + name + "' is a built-in state module and cannot be replaced",
+            throw new CairnException(ErrorCode.INVALID_NAME, "'" + name + "' is a built-in state module and cannot be replaced",
                     "choose another name (built-ins: " + String.join(", ", builtins) + ")");
         }
         return name;
