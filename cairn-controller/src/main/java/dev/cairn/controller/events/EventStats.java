@@ -20,6 +20,7 @@ public final class EventStats {
     final AtomicInteger streams = new AtomicInteger();
     private final Map<String, AtomicLong> forwarded = new ConcurrentHashMap<>();
     private volatile MeterRegistry registry;
+    private volatile java.util.function.LongSupplier cached = () -> 0;
 
     void record(String type) {
         int dot = type.indexOf('.');
@@ -64,6 +65,8 @@ public final class EventStats {
                 .description("events written to a forwarding sink").register(r));
         FunctionCounter.builder("cairn.events.trimmed", trimmed, AtomicLong::get).description("events removed by retention").register(r);
         Gauge.builder("cairn.events.streams", streams, AtomicInteger::get).description("open event streams (SSE)").register(r);
-        Gauge.builder("cairn.events.cached", cached, s -> s.getAsLong()).description("event bodies held in this controller's cache").register(r);
+        this.cached = cached;
+        // gauges hold their object weakly: hang it on this (which the log holds), not on a lambda
+        Gauge.builder("cairn.events.cached", this, s -> s.cached.getAsLong()).description("event bodies held in this controller's cache").register(r);
     }
 }

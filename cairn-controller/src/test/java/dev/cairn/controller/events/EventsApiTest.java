@@ -107,7 +107,9 @@ class EventsApiTest {
         var refused = log.transact(List.of(dev.cairn.core.store.StoreOp.check(dev.cairn.core.store.StorePath.of("nowhere"), 0)),
                 List.of(EventDraft.of("package.install.queued", "c@1", "q")));
         assertTrue(!refused.result().committed());
+        System.gc(); // gauges hold their objects weakly: what they read must survive a collection
         String m = metrics();
+        assertEquals(3.0, metric(m, "cairn_events_cached"), m);
         assertEquals(1.0, metric(m, "cairn_events_recorded_total{family=\"node\"}"), m);
         assertEquals(2.0, metric(m, "cairn_events_recorded_total{family=\"package\"}"), m);
         assertEquals(0.0, metric(m, "cairn_events_trimmed_total"), m);
