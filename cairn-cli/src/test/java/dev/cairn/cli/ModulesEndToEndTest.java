@@ -290,6 +290,34 @@ class ModulesEndToEndTest {
     }
 
     @Test
+    void aCairnAgentProcessRunsModulesSignedByTheKeysGivenWithTrustedKeys() throws Exception {
+        Path file = module("procmod", GREET.formatted("procmod"));
+        assertEquals(0, cli("module", "publish", "procmod", file.toString(), "--key", key.toString(), "--function", "say").exit());
+        Path out = tmp.resolve("procmod.txt");
+        Path sls = Files.writeString(tmp.resolve("procmod.sls"), "p:\n  procmod.say:\n    - name: " + out + "\n");
+        try (CairnProcesses procs = new CairnProcesses()) {
+            procs.start("agent", "--controller", cluster.url(), "--name", "proc-1", "--labels", "role=proc",
+                    "--data", tmp.resolve("agent-proc").toString(), "--trusted-keys", tmp.resolve("ops.pub").toString());
+            procs.start("agent", "--controller", cluster.url(), "--name", "proc-2", "--labels", "role=proc-default",
+                    "--data", tmp.resolve("agent-proc-default").toString());
+            CairnProcesses.await(() -> ProcessClusterTest.upNodes(cluster.url()) == 4, Duration.ofSeconds(60), "the agent processes up");
+            StringWriter text = new StringWriter();
+            assertEquals(0, StateRunCommands.apply(api, sls.toString(), "role=proc", "ansible", false, true, true, new PrintWriter(text)),
+                    text.toString());
+            assertEquals(List.of("greeted by procmod"), Files.readAllLines(out));
+            // without --trusted-keys the agent trusts <data>/trusted-keys, which is empty here
+            text = new StringWriter();
+            assertEquals(1, StateRunCommands.apply(api, sls.toString(), "role=proc-default", "ansible", false, true, true,
+                    new PrintWriter(text)));
+            JsonNode n = Json.tree(text.toString().getBytes(StandardCharsets.UTF_8)).path("nodes").get(0);
+            assertTrue(n.path("error").asText().contains("no trusted public keys on this node ("
+                    + tmp.resolve("agent-proc-default").toAbsolutePath().resolve("trusted-keys")), n.toString());
+            assertEquals(1, Files.readAllLines(out).size());
+        }
+        CairnProcesses.await(() -> ProcessClusterTest.upNodes(cluster.url()) == 2, Duration.ofSeconds(30), "the agent processes down");
+    }
+
+    @Test
     void badPublishInputIsAOneLineErrorWithAHintAndPublishesNothing() throws Exception {
         Path file = module("ok", GREET.formatted("ok"));
         Path rsa = tmp.resolve("rsa.key");
