@@ -54,6 +54,33 @@ class CmdAndFileModuleTest {
     }
 
     @Test
+    void largeStdoutAndStderrAreCapturedWholeWithAndWithoutTimeout() {
+        String cmd = "head -c 200000 /dev/zero | tr '\\\\0' e >&2; head -c 300000 /dev/zero | tr '\\\\0' o";
+        RunReport r = run("plain: {cmd.run: [{name: \"%s\"}]}\ntimed: {cmd.run: [{name: \"%s\"}, {timeout: 60}]}\n".formatted(cmd, cmd));
+        for (String id : new String[] {"plain", "timed"}) {
+            StateResult x = Sls.byId(r, id);
+            assertEquals(Boolean.TRUE, x.result(), x.comment());
+            assertEquals("o".repeat(300000), x.changes().get("stdout"), id);
+            assertEquals("e".repeat(200000), x.changes().get("stderr"), id);
+        }
+    }
+
+    @Test
+    void fileManagedWritesThroughAnOwnerOnlyTempFileAndLeavesNoneBehind() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("w"));
+        StringBuilder sls = new StringBuilder();
+        for (int i = 0; i < 20; i++) sls.append("f%d: {file.managed: [{name: %s/f%d.txt}, {contents: 'n %d'}]}\n".formatted(i, dir, i, i));
+        assertTrue(run(sls.toString()).allSucceeded());
+        Files.writeString(dir.resolve("f3.txt"), "drift");
+        assertTrue(run(sls.toString()).allSucceeded());
+        try (var files = Files.list(dir)) {
+            assertEquals(20, files.count(), "only the managed files, no temp files");
+        }
+        assertEquals("n 3\n", Files.readString(dir.resolve("f3.txt")));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("f7.txt"))));
+    }
+
+    @Test
     void runasSwitchesUserWhenRoot() {
         org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "runas needs root");
         RunReport r = run("""

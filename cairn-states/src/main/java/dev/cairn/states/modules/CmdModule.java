@@ -64,6 +64,7 @@ public final class CmdModule implements StateModule {
         return new StateReturn(r.retcode() == 0 && !r.timedOut() && r.error() == null, changes, comment, outputs, false);
     }
 
+    private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile(" +");
     private static final java.util.regex.Pattern PLAIN = java.util.regex.Pattern.compile("/[A-Za-z0-9_./=:,+@%-]*( +[A-Za-z0-9_./=:,+@%-]+)* *");
 
     /**
@@ -72,7 +73,7 @@ public final class CmdModule implements StateModule {
      * unchanged anyway: that one is exec'd directly and saves a shell per state.
      */
     static List<String> argv(String command) {
-        if (PLAIN.matcher(command).matches()) return List.of(command.trim().split(" +"));
+        if (PLAIN.matcher(command).matches()) return List.of(SPACES.split(command.trim()));
         return Proc.shell(command);
     }
 

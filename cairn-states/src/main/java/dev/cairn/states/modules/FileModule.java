@@ -6,16 +6,25 @@ import dev.cairn.states.exec.StateCall;
 import dev.cairn.states.exec.StateModule;
 import dev.cairn.states.exec.StateReturn;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * file.managed (contents | source [http(s)://, storage:KEY, file path] | template: mustache with
@@ -73,13 +82,43 @@ public final class FileModule implements StateModule {
         if (c.test()) return StateReturn.wouldChange(changes, "The file " + path + " is set to be changed");
         if (!exists && parent != null) Files.createDirectories(parent);
         if (changes.containsKey("diff")) {
-            Path tmp = Files.createTempFile(parent, "." + path.getFileName(), ".cairn");
-            Files.write(tmp, desired == null ? new byte[0] : desired);
+            Path tmp = writeTemp(parent, path, desired == null ? new byte[0] : desired);
             if (exists) FileAttrs.copyMode(path, tmp);
             Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         FileAttrs.apply(path, c);
         return StateReturn.changed(changes, exists ? "File " + path + " updated" : desired == null ? "Empty file" : "File " + path + " updated");
+    }
+
+    private static final AtomicLong TEMP_COUNTER = new AtomicLong();
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+    /**
+     * Writes {@code bytes} to a new owner-only (0600) file next to {@code path}, as
+     * Files.createTempFile would create it, but named by pid and a counter: createTempFile's
+     * random names need a SecureRandom, whose start-up costs more than writing a few hundred small
+     * files. CREATE_NEW never reuses an existing file; a left-over name is skipped.
+     */
+    private static Path writeTemp(Path dir, Path path, byte[] bytes) throws IOException {
+        String prefix = "." + path.getFileName() + "." + ProcessHandle.current().pid() + ".";
+        while (true) {
+            Path tmp = dir.resolve(prefix + TEMP_COUNTER.incrementAndGet() + ".cairn");
+            SeekableByteChannel ch;
+            try {
+                ch = Files.newByteChannel(tmp, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_ONLY);
+            } catch (FileAlreadyExistsException e) {
+                continue; // a left-over from an earlier process with the same pid: take the next number
+            }
+            try (ch) {
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                while (b.hasRemaining()) ch.write(b);
+            } catch (IOException e) {
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
+            return tmp;
+        }
     }
 
     private static byte[] desiredContents(StateCall c) {

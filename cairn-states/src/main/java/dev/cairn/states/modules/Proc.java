@@ -43,7 +43,7 @@ public final class Proc {
         }
         ProcessBuilder pb = new ProcessBuilder(cmd);
         if (o.cwd() != null) pb.directory(new File(o.cwd()));
-        pb.environment().putAll(o.env());
+        if (!o.env().isEmpty()) pb.environment().putAll(o.env()); // untouched, the child inherits without a copy
         Process p;
         try {
             p = pb.start();
@@ -52,16 +52,19 @@ public final class Proc {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Thread to = Thread.ofVirtual().start(() -> copy(p.getInputStream(), out));
+        // without a timeout, stdout is read on this thread (waiting for the process waits for it anyway)
+        boolean timeout = o.timeoutSeconds() > 0;
+        Thread to = timeout ? Thread.ofVirtual().start(() -> copy(p.getInputStream(), out)) : null;
         Thread te = Thread.ofVirtual().start(() -> copy(p.getErrorStream(), err));
         try (OutputStream in = p.getOutputStream()) {
             if (o.stdin() != null) in.write(o.stdin().getBytes(StandardCharsets.UTF_8));
         } catch (IOException ignored) {
             // the process may not read stdin
         }
+        if (!timeout) copy(p.getInputStream(), out);
         boolean timedOut = false;
         try {
-            if (o.timeoutSeconds() > 0) {
+            if (timeout) {
                 if (!p.waitFor((long) (o.timeoutSeconds() * 1000), TimeUnit.MILLISECONDS)) {
                     timedOut = true;
                     p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -71,7 +74,7 @@ public final class Proc {
             } else {
                 p.waitFor();
             }
-            to.join();
+            if (to != null) to.join();
             te.join();
         } catch (InterruptedException e) {
             p.destroyForcibly();
