@@ -173,7 +173,9 @@ public final class StateApplyCommand implements Callable<Integer> {
         String marker = Boolean.FALSE.equals(r.result()) ? "FAILED " : r.result() == null ? "WOULD  "
                 : !r.changes().isEmpty() ? "CHANGED" : "OK     ";
         String name = r.name().equals(r.id()) ? r.id() : r.id() + " (" + firstLine(r.name()) + ")";
-        return String.format("%s %-16s %s: %s", marker, r.module() + "." + r.function(), name, firstLine(r.comment()));
+        StringBuilder b = new StringBuilder(marker).append(' ').append(r.module()).append('.').append(r.function());
+        while (b.length() < marker.length() + 1 + 16) b.append(' '); // "%s %-16s %s: %s" without a Formatter per line
+        return b.append(' ').append(name).append(": ").append(firstLine(r.comment())).toString();
     }
 
     private static String firstLine(String s) {

@@ -34,6 +34,7 @@ final class StateApplyFastPath {
     static Integer run(String[] args, PrintStream stdout, PrintStream stderr) {
         StateApplyCommand c = parse(args);
         if (c == null) return null;
+        warmProcessLogger();
         Charset cs = Charset.defaultCharset();
         PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, cs), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, cs), true);
@@ -41,6 +42,19 @@ final class StateApplyFastPath {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * The JDK's ProcessBuilder asks for a System.Logger on its first start(), and the JDK answers
+     * the first such request by searching every jar on the class path for a logger service (about
+     * a hundred jars in the distribution, so tens of milliseconds). Asking for that logger on a
+     * background thread now lets the search overlap reading and compiling the SLS instead of
+     * delaying the first cmd.run; it changes nothing else (same logger, same configuration).
+     */
+    private static void warmProcessLogger() {
+        Thread t = new Thread(() -> System.getLogger("java.lang.ProcessBuilder"), "logger-warm-up");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** The command with its fields set as picocli would set them, or null (see the class comment). */
