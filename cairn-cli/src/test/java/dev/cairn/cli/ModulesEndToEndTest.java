@@ -318,6 +318,45 @@ class ModulesEndToEndTest {
     }
 
     @Test
+    void aRemovedModuleIsGoneFromStorageAndNoLongerCompiles() throws Exception {
+        Path file = module("gone", GREET.formatted("gone"));
+        assertEquals(0, cli("module", "publish", "gone", file.toString(), "--key", key.toString()).exit());
+        assertTrue(Files.isDirectory(cluster.dataDir().resolve("storage/modules/gone")));
+        CliRunner rm = cli("module", "remove", "gone");
+        assertEquals(0, rm.exit(), rm.err());
+        assertTrue(cli("module", "list", "--json").out().contains("\"modules\""));
+        assertTrue(!cli("module", "list", "--json").out().contains("\"gone\""));
+        assertTrue(Files.notExists(cluster.dataDir().resolve("storage/modules/gone")) || isEmptyTree(cluster.dataDir().resolve("storage/modules/gone")));
+        assertEquals(1, events("module.removed", "gone").size());
+        Path sls = Files.writeString(tmp.resolve("gone.sls"), "g:\n  gone.say: []\n");
+        CairnException e = assertThrows(CairnException.class, () -> StateRunCommands.apply(api, sls.toString(), "node-*", "ansible", false, false,
+                false, new PrintWriter(new StringWriter())));
+        assertTrue(e.getMessage().contains("no module named 'gone'"), e.getMessage());
+        CliRunner again = cli("module", "remove", "gone");
+        assertEquals(1, again.exit());
+        assertTrue(again.err().startsWith("error: no published module 'gone'"), again.err());
+    }
+
+    static boolean isEmptyTree(Path dir) throws java.io.IOException {
+        try (var s = Files.walk(dir)) {
+            return s.noneMatch(Files::isRegularFile);
+        }
+    }
+
+    @Test
+    void theApiRefusesAnUnsignedUploadABuiltInNameAndANonHttpUrl() {
+        CairnException unsigned = assertThrows(CairnException.class, () -> api.postStream("/api/v1/modules/raw", "application/octet-stream",
+                () -> new java.io.ByteArrayInputStream("#!/bin/sh\n".getBytes(StandardCharsets.UTF_8)), Duration.ofSeconds(30)));
+        assertEquals(ErrorCode.INVALID_INPUT, unsigned.code());
+        assertTrue(unsigned.getMessage().contains("signature is missing"), unsigned.getMessage());
+        CairnException builtin = assertThrows(CairnException.class, () -> api.post("/api/v1/modules/file", Map.of("url", "http://127.0.0.1/x")));
+        assertEquals(ErrorCode.INVALID_NAME, builtin.code());
+        CairnException ftp = assertThrows(CairnException.class, () -> api.post("/api/v1/modules/ftpmod", Map.of("url", "ftp://127.0.0.1/x")));
+        assertEquals(ErrorCode.INVALID_INPUT, ftp.code());
+        assertTrue(api.get("/api/v1/modules").path("modules").findValuesAsText("name").stream().noneMatch(n -> n.equals("raw") || n.equals("ftpmod")));
+    }
+
+    @Test
     void badPublishInputIsAOneLineErrorWithAHintAndPublishesNothing() throws Exception {
         Path file = module("ok", GREET.formatted("ok"));
         Path rsa = tmp.resolve("rsa.key");
