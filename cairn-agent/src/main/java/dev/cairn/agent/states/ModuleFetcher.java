@@ -27,11 +27,16 @@ final class ModuleFetcher {
     record Fetched(byte[] bytes, String signature) {}
 
     private final ApiClient controller;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL).build();
+    private final HttpClient http;
 
     ModuleFetcher(ApiClient controller) {
+        this(controller, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NORMAL).build());
+    }
+
+    /** With the client URL modules are fetched with (its TLS settings decide which https servers are trusted). */
+    ModuleFetcher(ApiClient controller, HttpClient http) {
         this.controller = controller;
+        this.http = http;
     }
 
     /** The module's bytes and signature; throws CairnException saying why it cannot be fetched. */
