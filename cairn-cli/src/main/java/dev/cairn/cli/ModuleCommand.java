@@ -117,8 +117,8 @@ public final class ModuleCommand implements Runnable {
     @Command(name = "publish", mixinStandardHelpOptions = true,
             description = {"Publish an extension module to the cluster.",
                     "FILE: signed here with --key (Ed25519) and stored with its signature in package storage.",
-                    "URL (http:// or https://): agents fetch the executable from URL and its signature from URL.sig",
-                    "(made with 'cairn module sign'); nothing is stored but the reference.",
+                    "URL (http:// or https://): agents fetch the executable from URL and its signature from URL.sig (made with",
+                    "'cairn module sign'); nothing is stored but the reference.",
                     "Either way agents run it only after the signature verifies against their trusted keys."})
     static final class Publish implements Callable<Integer> {
         @Mixin
