@@ -94,6 +94,52 @@ public final class FsPackageStorage implements PackageStorage {
         }
     }
 
+    /**
+     * A hard link to {@code from}'s file under a temporary name, renamed over {@code to} (so the data
+     * is not written again); a plain copy where the filesystem refuses links. The directory is forced
+     * like after a put.
+     */
+    @Override
+    public void copy(StorageKey from, StorageKey to) {
+        Path source = file(from);
+        Path target = file(to);
+        if (!Files.isRegularFile(source)) {
+            throw new CairnException(ErrorCode.NOT_FOUND, "no blob '" + from + "' in package storage " + describe(), null);
+        }
+        Path tmp = null;
+        try {
+            Files.createDirectories(target.getParent());
+            tmp = target.getParent().resolve(StorageKey.TMP_PREFIX + "-" + UUID.randomUUID());
+            try {
+                Files.createLink(tmp, source);
+            } catch (UnsupportedOperationException | IOException linkRefused) {
+                Files.copy(source, tmp);
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            tmp = null;
+            forceDirectory(target.getParent());
+        } catch (NoSuchFileException e) {
+            throw new CairnException(ErrorCode.NOT_FOUND, "no blob '" + from + "' in package storage " + describe(), null);
+        } catch (IOException e) {
+            throw error("cannot copy " + from + " to " + to, e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // a leftover temporary file is ignored by listings and removed by deleteAll
+                }
+            }
+        }
+    }
+
     private static void forceDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);

@@ -198,6 +198,22 @@ public final class S3PackageStorage implements PackageStorage {
         return out;
     }
 
+    /** A server-side CopyObject (up to 5 GiB; larger blobs are streamed through). */
+    @Override
+    public void copy(StorageKey from, StorageKey to) {
+        java.util.OptionalLong size = size(from);
+        if (size.isEmpty()) throw new CairnException(ErrorCode.NOT_FOUND, "no blob '" + from + "' in package storage " + description, null);
+        if (size.getAsLong() > (5L << 30)) {
+            PackageStorage.super.copy(from, to);
+            return;
+        }
+        try {
+            s3.copyObject(r -> r.sourceBucket(bucket).sourceKey(objectKey(from)).destinationBucket(bucket).destinationKey(objectKey(to)));
+        } catch (SdkException e) {
+            throw error("cannot copy " + from + " to " + to, e);
+        }
+    }
+
     @Override
     public boolean delete(StorageKey key) {
         if (!exists(key)) return false;

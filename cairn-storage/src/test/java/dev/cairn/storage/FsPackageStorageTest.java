@@ -40,6 +40,18 @@ class FsPackageStorageTest extends PackageStorageContract {
     }
 
     @Test
+    void copyIsAHardLinkNotASecondWrite() throws IOException {
+        StorageKey staged = StorageKey.of("staging", "1-u", "files", "data");
+        StorageKey target = StorageKey.of("packages", "d", "1", "data");
+        storage.put(staged, bytes("payload"));
+        storage.copy(staged, target);
+        Path a = storage.root().resolve(staged.value());
+        Path b = storage.root().resolve(target.value());
+        assertEquals(Files.getAttribute(a, "unix:ino"), Files.getAttribute(b, "unix:ino"), "same inode");
+        assertEquals(2, Files.getAttribute(b, "unix:nlink"));
+    }
+
+    @Test
     void opensFromUri() {
         PackageStorage s = PackageStorages.open(dir.resolve("via-uri").toUri().toString());
         s.put(StorageKey.of("staging", "x"), bytes("x"));

@@ -57,6 +57,22 @@ abstract class PackageStorageContract {
     }
 
     @Test
+    void copyMakesAnIndependentBlobAndReplaces() throws IOException {
+        StorageKey staged = StorageKey.of("staging", "1-u", "files", "bin", "run");
+        StorageKey target = StorageKey.of("packages", "c", "1", "bin", "run");
+        storage().put(staged, bytes("#!/bin/sh\n"));
+        storage().put(target, bytes("an older file"));
+        storage().copy(staged, target);
+        assertEquals("#!/bin/sh\n", read(storage(), target));
+        assertEquals(List.of(target), storage().list(StorageKey.of("packages", "c", "1")), "no temporary names listed");
+        // the source goes, the copy stays (as after an install drops its staged upload)
+        storage().delete(staged);
+        assertEquals("#!/bin/sh\n", read(storage(), target));
+        assertEquals(ErrorCode.NOT_FOUND, assertThrows(CairnException.class, () -> storage().copy(staged, target)).code());
+        assertEquals("#!/bin/sh\n", read(storage(), target));
+    }
+
+    @Test
     void missingBlobs() {
         StorageKey k = StorageKey.of("packages", "nope", "1", "x");
         assertFalse(storage().exists(k));

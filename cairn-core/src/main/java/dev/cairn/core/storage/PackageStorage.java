@@ -23,6 +23,21 @@ public interface PackageStorage extends AutoCloseable {
         return put(key, new LimitedInputStream(in, maxBytes, key.toString()));
     }
 
+    /**
+     * Makes {@code to} a blob with the content of {@code from} (replacing any blob there), as atomic
+     * as {@link #put}. Blobs are immutable, so an adapter may do it without moving the data (a hard
+     * link on a filesystem, a server-side copy on S3); this default streams it. Throws NOT_FOUND when
+     * {@code from} does not exist.
+     */
+    default void copy(StorageKey from, StorageKey to) {
+        try (InputStream in = open(from)) {
+            put(to, in);
+        } catch (java.io.IOException e) {
+            throw new dev.cairn.core.CairnException(dev.cairn.core.ErrorCode.STORAGE_ERROR, "cannot copy " + from + " to " + to + ": "
+                    + e.getMessage(), null, e);
+        }
+    }
+
     /** Opens the blob for streaming; throws NOT_FOUND when it does not exist. The caller closes it. */
     InputStream open(StorageKey key);
 
