@@ -15,6 +15,15 @@ public interface InstallSource {
     @FunctionalInterface
     interface FileSink {
         FileEntry put(String relativePath, InputStream content);
+
+        /**
+         * The file is already in package storage at {@code staged}, with the size and sha256 of
+         * {@code known} (computed when it was written there): make it the package's file without
+         * writing the data again. Sinks that cannot are told so.
+         */
+        default FileEntry link(String relativePath, dev.cairn.core.storage.StorageKey staged, FileEntry known) {
+            throw new UnsupportedOperationException("this sink takes file contents only");
+        }
     }
 
     InstallSource UNAVAILABLE = (op, sink) -> {

@@ -159,17 +159,41 @@ public final class PackageProcessor {
             }
             List<FileEntry> files = new ArrayList<>();
             InstallSource source = op.operation() == OperationType.CLI_INSTALL ? archives : universe;
-            source.writeFiles(op, (path, content) -> {
-                PackageFiles.requireFilePath(path);
-                if (files.stream().anyMatch(f -> f.path().equals(path))) {
-                    throw new CairnException(ErrorCode.INVALID_INPUT, "package " + c + " has the file '" + path + "' twice",
-                            "each path may appear once in a package");
+            source.writeFiles(op, new InstallSource.FileSink() {
+                @Override
+                public FileEntry put(String path, java.io.InputStream content) {
+                    check(path);
+                    hook.at(c, "write " + path);
+                    PutResult r = storage.put(prefix.child(path), content);
+                    return add(new FileEntry(path, r.size(), r.sha256()));
                 }
-                hook.at(c, "write " + path);
-                PutResult r = storage.put(prefix.child(path), content);
-                FileEntry f = new FileEntry(path, r.size(), r.sha256());
-                files.add(f);
-                return f;
+
+                @Override
+                public FileEntry link(String path, StorageKey staged, FileEntry known) {
+                    check(path);
+                    hook.at(c, "write " + path);
+                    StorageKey target = prefix.child(path);
+                    storage.copy(staged, target);
+                    long size = storage.size(target).orElse(-1);
+                    if (size != known.size()) {
+                        throw new CairnException(ErrorCode.STORAGE_ERROR, "the staged file " + staged + " has " + size + " bytes, not the "
+                                + known.size() + " recorded when it was staged", "add the package again with 'cairn package add FILE'");
+                    }
+                    return add(new FileEntry(path, known.size(), known.sha256()));
+                }
+
+                private void check(String path) {
+                    PackageFiles.requireFilePath(path);
+                    if (files.stream().anyMatch(f -> f.path().equals(path))) {
+                        throw new CairnException(ErrorCode.INVALID_INPUT, "package " + c + " has the file '" + path + "' twice",
+                                "each path may appear once in a package");
+                    }
+                }
+
+                private FileEntry add(FileEntry f) {
+                    files.add(f);
+                    return f;
+                }
             });
             hook.at(c, "marker");
             PackageFiles.writeMarker(storage, new CompletionMarker(c.name(), c.version(), op.id(), files, Instant.now()));
@@ -180,7 +204,7 @@ public final class PackageProcessor {
         if (!queue.complete(seen, with(notes, processed))) return Outcome.CHANGED;
         if (op.uri() != null) {
             hook.at(c, "drop-upload");
-            storage.delete(new StorageKey(op.uri()));
+            StagedUploads.drop(storage, new StorageKey(op.uri()));
         }
         return Outcome.INSTALLED;
     }
@@ -203,7 +227,7 @@ public final class PackageProcessor {
             if (!queue.complete(seen, with(notes, aborted))) return Outcome.CHANGED;
             if (failed.uri() != null) {
                 hook.at(c, "drop-upload");
-                storage.delete(new StorageKey(failed.uri()));
+                StagedUploads.drop(storage, new StorageKey(failed.uri()));
             }
             return Outcome.ABORTED;
         }

@@ -14,9 +14,13 @@ import java.util.logging.Logger;
  * Runs a {@link PackageProcessor} on one thread while this controller is the leader: the controller
  * calls {@link #start()} when it acquires leadership and {@link #stop()} when it loses it (or the
  * store connection is SUSPENDED/LOST). Up to {@code parallelism} coordinates are processed at once
- * (ZooKeeper and the filesystem both commit concurrent writes in groups). The loop wakes on every change below the operation queue
- * and at least every {@code pollInterval} (for retries whose backoff ran out); every
- * {@code maintenanceInterval} it also repairs orphaned files (row 8) and collects staged uploads.
+ * (ZooKeeper and the filesystem both commit concurrent writes in groups). The loop runs another pass
+ * at once after a pass that got something done, is woken by {@link #wake()} (the controller's API
+ * calls it after queueing a request), and otherwise looks at the queue every {@code pollInterval}
+ * (requests queued through another controller, retries whose backoff ran out). It does not watch
+ * the queue in the store: a watch on a directory of a thousand entries costs a re-listing per change,
+ * which under load cost more than the work itself. Every {@code maintenanceInterval} it also repairs
+ * orphaned files (row 8) and collects staged uploads.
  */
 public final class PackageProcessorLoop implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PackageProcessorLoop.class.getName());
@@ -33,7 +37,6 @@ public final class PackageProcessorLoop implements AutoCloseable {
     private boolean dirty = true;
     private volatile boolean running;
     private Thread thread;
-    private AutoCloseable watch;
 
     public PackageProcessorLoop(PackageProcessor processor, PackageQueue queue, PackageStorage storage, Clock clock,
                                 Duration pollInterval, Duration maintenanceInterval, int parallelism) {
@@ -49,7 +52,6 @@ public final class PackageProcessorLoop implements AutoCloseable {
     public synchronized void start() {
         if (running) return;
         running = true;
-        watch = queue.store().watch(PackageQueue.OPERATIONS, e -> wake());
         thread = Thread.ofVirtual().name("cairn-package-processor").start(this::run);
     }
 
@@ -60,7 +62,6 @@ public final class PackageProcessorLoop implements AutoCloseable {
     public synchronized void stop() {
         if (!running) return;
         running = false;
-        closeWatch();
         wake();
         try {
             thread.join(Duration.ofSeconds(2));
@@ -85,8 +86,10 @@ public final class PackageProcessorLoop implements AutoCloseable {
         Instant lastMaintenance = Instant.MIN;
         while (running) {
             try {
-                processor.processQueue(clock.instant(), parallelism, () -> running);
+                PackageProcessor.Report done = processor.processQueue(clock.instant(), parallelism, () -> running);
                 if (!running) break;
+                boolean worked = done.outcomes().values().stream()
+                        .anyMatch(o -> o != PackageProcessor.Outcome.WAITING && o != PackageProcessor.Outcome.NOTHING);
                 Instant now = clock.instant();
                 if (Duration.between(lastMaintenance.equals(Instant.MIN) ? now.minus(maintenanceInterval) : lastMaintenance, now)
                         .compareTo(maintenanceInterval) >= 0) {
@@ -94,6 +97,7 @@ public final class PackageProcessorLoop implements AutoCloseable {
                     StagedUploads.collect(storage, queue, now, StagedUploads.DEFAULT_GRACE);
                     lastMaintenance = now;
                 }
+                if (worked) continue; // more may have been queued meanwhile
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "package processor pass failed; retrying: " + e.getMessage(), e);
             }
@@ -111,17 +115,6 @@ public final class PackageProcessorLoop implements AutoCloseable {
             running = false;
         } finally {
             lock.unlock();
-        }
-    }
-
-    private void closeWatch() {
-        if (watch != null) {
-            try {
-                watch.close();
-            } catch (Exception ignored) {
-                // closing a watch is best effort
-            }
-            watch = null;
         }
     }
 

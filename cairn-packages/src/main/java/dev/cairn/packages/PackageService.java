@@ -124,74 +124,79 @@ public final class PackageService {
     }
 
     /**
-     * CLI Install: streams the archive once — validating it while it is written to a staged upload
-     * (refusing more than the size cap) — checks its sha256 when the client sent one, and queues
-     * the operation. On any refusal nothing stays staged.
+     * CLI Install: reads the archive once, extracting and validating it as it arrives — each file
+     * is written to the staged upload with its sha256 computed on the way (refusing more than the
+     * size cap) — checks the archive's sha256 when the client sent one, writes the upload's manifest
+     * and queues the operation. The processor later links the staged files into the package, so the
+     * data is written once. On any refusal nothing stays staged.
      */
     public OperationTicket add(InputStream archive, Optional<String> expectedSha256) {
         StorageKey key = StagedUploads.newKey(clock.instant());
         boolean queued = false;
         try {
-            Staged staged = stage(key, archive);
-            if (expectedSha256.isPresent() && !expectedSha256.get().equalsIgnoreCase(staged.put().sha256())) {
-                throw new CairnException(ErrorCode.INVALID_INPUT, "the upload's sha256 is " + staged.put().sha256() + ", not the expected "
-                        + expectedSha256.get(), "the file changed or was damaged in transit; upload it again");
+            InputStream limited = new dev.cairn.core.storage.LimitedInputStream(archive, config.maxUploadBytes(), "package upload");
+            java.security.MessageDigest digest = expectedSha256.isPresent() ? dev.cairn.core.storage.Sha256.digest() : null;
+            InputStream in = digest == null ? limited : new java.security.DigestInputStream(limited, digest);
+            ArchiveSummary summary = PackageArchive.extract(in, config.limits(), null, (path, content) -> {
+                PutResult r = storage.put(StagedUploads.fileKey(key, path), readErrorsAreTheUploads(content));
+                return new FileEntry(path, r.size(), r.sha256());
+            });
+            try {
+                in.transferTo(java.io.OutputStream.nullOutputStream()); // whatever follows the archive's end
+            } catch (java.io.IOException e) {
+                throw PackageArchive.corrupt(e);
             }
-            OperationTicket t = enqueue(new OperationEntry(newId(), OperationType.CLI_INSTALL,
-                    PackageRef.of(staged.summary().coordinate(), null), key.value(), false, clock.instant()));
+            if (digest != null) {
+                String actual = dev.cairn.core.storage.Sha256.hex(digest);
+                if (!expectedSha256.get().equalsIgnoreCase(actual)) {
+                    throw new CairnException(ErrorCode.INVALID_INPUT, "the upload's sha256 is " + actual + ", not the expected "
+                            + expectedSha256.get(), "the file changed or was damaged in transit; upload it again");
+                }
+            }
+            Coordinate c = summary.coordinate();
+            StagedUploads.writeManifest(storage, key, new StagedUploads.Manifest(c.name(), c.version(), summary.files()));
+            OperationTicket t = enqueue(new OperationEntry(newId(), OperationType.CLI_INSTALL, PackageRef.of(c, null), key.value(), false,
+                    clock.instant()));
             queued = true;
             return t;
         } finally {
-            if (!queued) storage.delete(key);
+            if (!queued) StagedUploads.drop(storage, key);
         }
     }
 
-    private record Staged(PutResult put, ArchiveSummary summary) {}
+    /**
+     * Read errors of the upload (a damaged archive, a client that went away) as the refusal they
+     * are, rather than I/O errors that storage would report as its own.
+     */
+    private static InputStream readErrorsAreTheUploads(InputStream in) {
+        return new java.io.FilterInputStream(in) {
+            @Override
+            public int read() {
+                try {
+                    return super.read();
+                } catch (java.io.IOException e) {
+                    throw PackageArchive.corrupt(e);
+                }
+            }
 
-    /** One read of the upload: the validator reads it, and a tee feeds the storage write on another thread. */
-    private Staged stage(StorageKey key, InputStream archive) {
-        UploadPipe pipe = new UploadPipe(16);
-        java.util.concurrent.CompletableFuture<PutResult> put = new java.util.concurrent.CompletableFuture<>();
-        Thread writer = Thread.ofVirtual().name("cairn-upload-" + key.name()).start(() -> {
-            try (InputStream in = pipe.source()) {
-                put.complete(storage.put(key, in));
-            } catch (Throwable t) {
-                put.completeExceptionally(t); // first, so the validator sees why the pipe broke
-                pipe.readerFailed();
+            @Override
+            public int read(byte[] b, int off, int len) {
+                try {
+                    return super.read(b, off, len);
+                } catch (java.io.IOException e) {
+                    throw PackageArchive.corrupt(e);
+                }
             }
-        });
-        try {
-            InputStream limited = new dev.cairn.core.storage.LimitedInputStream(archive, config.maxUploadBytes(), "package upload");
-            TeeInputStream tee = new TeeInputStream(limited, pipe.sink());
-            // file hashes are computed when the processor extracts; here only the structure is checked
-            ArchiveSummary summary = PackageArchive.inspect(tee, config.limits(), false);
-            tee.transferTo(java.io.OutputStream.nullOutputStream()); // whatever follows the archive's end
-            pipe.sink().close();
-            try {
-                return new Staged(put.join(), summary);
-            } catch (java.util.concurrent.CompletionException ce) {
-                if (ce.getCause() instanceof RuntimeException re) throw re;
-                throw new CairnException(ErrorCode.STORAGE_ERROR, "cannot stage the upload: " + ce.getCause(), null, ce.getCause());
+
+            @Override
+            public long skip(long n) {
+                try {
+                    return super.skip(n);
+                } catch (java.io.IOException e) {
+                    throw PackageArchive.corrupt(e);
+                }
             }
-        } catch (RuntimeException | java.io.IOException e) {
-            boolean storageFailedFirst = put.isCompletedExceptionally();
-            pipe.abort();
-            try {
-                writer.join();
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-            }
-            // a storage failure explains the broken pipe the validator saw
-            if (storageFailedFirst && !(e instanceof CairnException ce && ce.code() == ErrorCode.TOO_LARGE)) {
-                Throwable cause = put.handle((r, t) -> t).join();
-                if (cause instanceof java.util.concurrent.CompletionException ce2) cause = ce2.getCause();
-                if (cause instanceof CairnException storageError && storageError.code() == ErrorCode.STORAGE_ERROR) throw storageError;
-            }
-            if (e instanceof java.io.IOException io) {
-                throw new CairnException(ErrorCode.INVALID_INPUT, "cannot read the upload: " + io.getMessage(), null, io);
-            }
-            throw (RuntimeException) e;
-        }
+        };
     }
 
     /** Uninstall of {@code NAME@VERSION}; of a failing install, it aborts it. */
@@ -248,7 +253,8 @@ public final class PackageService {
     /** Blocks until operation {@code operationId} of {@code c} leaves the queue (or {@code timeout} passes). */
     public Completion await(Coordinate c, String operationId, Duration timeout) throws InterruptedException {
         OperationTicket ticket = new OperationTicket(operationId, null, c.name(), c.version(), -1, null);
-        Instant deadline = Instant.now().plus(timeout);
+        Instant started = Instant.now();
+        Instant deadline = started.plus(timeout);
         long sleep = 20;
         while (true) {
             QueueSnapshot s = queue.read(c);
@@ -265,7 +271,8 @@ public final class PackageService {
                 return new Completion(Completion.Status.PENDING, s.error().map(e -> e.value().error()).orElse(null), status(c));
             }
             Thread.sleep(sleep);
-            sleep = Math.min(500, sleep * 2);
+            // quick answers for quick operations, then a gentler pace for the store
+            sleep = Math.min(Instant.now().isBefore(started.plusSeconds(10)) ? 100 : 500, sleep * 2);
         }
     }
 

@@ -120,7 +120,7 @@ class PackageServiceTest {
         byte[] archive = manifestArchive("hello", "2.0");
         OperationTicket t = service.add(new ByteArrayInputStream(archive), Optional.of(Sha256.of(archive)));
         assertEquals(2, t.row());
-        assertEquals(1, storage.list(StorageKey.STAGING).size());
+        assertEquals(1, uploads().size());
         try (PackageProcessorLoop loop = service.newProcessorLoop(Duration.ofMillis(50), Duration.ofMinutes(1))) {
             loop.start();
             Completion done = service.await(t, Duration.ofSeconds(60));
@@ -131,6 +131,10 @@ class PackageServiceTest {
             assertEquals(0, u.state().row());
         }
         assertEquals(List.of(), storage.list(StorageKey.STAGING), "the upload went once installed");
+    }
+
+    private List<StorageKey> uploads() {
+        return storage.list(StorageKey.STAGING).stream().map(k -> StagedUploads.uploadOf(k).orElseThrow()).distinct().toList();
     }
 
     /** Like a request body or a file: reading after close fails. */
@@ -161,8 +165,20 @@ class PackageServiceTest {
         StrictStream in = new StrictStream(archive);
         OperationTicket t = service.add(in, Optional.of(Sha256.of(archive)));
         assertFalse(in.closed);
-        assertEquals(archive.length, storage.size(StorageKey.STAGING.child(
-                storage.list(StorageKey.STAGING).get(0).name())).getAsLong(), "the whole upload is staged");
+        assertEquals(-1, in.read(), "the whole upload was read");
+        // staged extracted: each file with the size and sha256 of its content, and the manifest last
+        StorageKey upload = uploads().get(0);
+        StagedUploads.Manifest m = StagedUploads.readManifest(storage, upload).orElseThrow();
+        assertEquals(new Coordinate("strict", "1"), m.coordinate());
+        assertEquals(List.of("package.yaml", "bin/run"), m.files().stream().map(FileEntry::path).toList());
+        for (FileEntry f : m.files()) {
+            byte[] staged;
+            try (var s = storage.open(StagedUploads.fileKey(upload, f.path()))) {
+                staged = s.readAllBytes();
+            }
+            assertEquals(f.size(), staged.length, f.path());
+            assertEquals(Sha256.of(staged), f.sha256(), f.path());
+        }
         assertEquals(2, t.row());
     }
 
@@ -221,7 +237,7 @@ class PackageServiceTest {
                 }
             }
             assertEquals(1, queued);
-            assertEquals(1, storage.list(StorageKey.STAGING).size(), "the losers' uploads were removed");
+            assertEquals(1, uploads().size(), "the losers' uploads were removed");
         } finally {
             pool.shutdownNow();
         }

@@ -18,7 +18,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import dev.cairn.packages.archive.ArchiveInstallSource;
+import dev.cairn.packages.archive.PackageArchive;
+import dev.cairn.packages.archive.PackageArchiveTestAccess;
+import dev.cairn.packages.universe.UriFetcher;
+import java.time.Clock;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Optional;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -45,6 +52,8 @@ class ProcessorFaultInjectionTest {
     enum Scenario {
         UNIVERSE_INSTALL_OK(Set.of(16)),
         CLI_INSTALL_OK(Set.of(16)),
+        /** A real upload, extracted into staging by the service and linked into place by the processor. */
+        CLI_INSTALL_STAGED(Set.of(16)),
         UNINSTALL_OK(Set.of(0)),
         ABORT_FAILED_INSTALL(Set.of(0)),
         INSTALL_FAILS_UNTIL_FAILED(Set.of(1, 9));
@@ -61,6 +70,13 @@ class ProcessorFaultInjectionTest {
             case CLI_INSTALL_OK -> {
                 w.storage.put(UPLOAD, new ByteArrayInputStream(new byte[100]));
                 w.enqueue(new OperationEntry("i", CLI_INSTALL, new PackageRef("hello", "1.0.0", null), UPLOAD.value(), false, T0));
+            }
+            case CLI_INSTALL_STAGED -> {
+                w.archives = new ArchiveInstallSource(w.storage, PackageArchive.Limits.DEFAULT);
+                PackageService service = new PackageService(w.store, w.storage, PackageEvents.at(Clock.fixed(T0, ZoneOffset.UTC)),
+                        UriFetcher.DEFAULT, PackageService.Config.DEFAULT, Clock.fixed(T0, ZoneOffset.UTC));
+                service.add(new ByteArrayInputStream(PackageArchiveTestAccess.tarGz("package.yaml",
+                        "name: hello\nversion: 1.0.0\ndescription: hi\n", "bin/run.sh", "echo hi\n", "conf/a.conf", "a=1\n")), Optional.empty());
             }
             case UNINSTALL_OK -> {
                 w.enqueue(op(UNIVERSE_INSTALL, "hello", "1.0.0", "i"));
@@ -141,11 +157,11 @@ class ProcessorFaultInjectionTest {
                 CompletionMarker m = files.marker().orElseThrow();
                 assertEquals(List.of(), PackageFiles.verifyHashes(w.storage, m), where);
                 assertEquals(3, m.files().size(), where);
-                assertFalse(w.storage.exists(UPLOAD), where + ": upload dropped after success");
+                assertEquals(List.of(), w.storage.list(StorageKey.STAGING), where + ": upload dropped after success");
             }
             case 0 -> {
                 assertEquals(Completeness.NONE, files.completeness(), where);
-                assertFalse(w.storage.exists(UPLOAD), where + ": upload dropped after abort");
+                assertEquals(List.of(), w.storage.list(StorageKey.STAGING), where + ": upload dropped after abort");
             }
             case 1, 9 -> assertEquals("mirror down", w.queue.read(HELLO).error().orElseThrow().value().error(), where);
             default -> fail(where);
@@ -163,7 +179,7 @@ class ProcessorFaultInjectionTest {
         long queued = w.events.count(PackageEvent.QUEUED);
         assertEquals(s == Scenario.UNINSTALL_OK || s == Scenario.ABORT_FAILED_INSTALL ? 2 : 1, queued, where + ": " + types);
         switch (s) {
-            case UNIVERSE_INSTALL_OK, CLI_INSTALL_OK -> assertEquals(1, w.events.count(PackageEvent.PROCESSED), where + ": " + types);
+            case UNIVERSE_INSTALL_OK, CLI_INSTALL_OK, CLI_INSTALL_STAGED -> assertEquals(1, w.events.count(PackageEvent.PROCESSED), where + ": " + types);
             case UNINSTALL_OK -> assertEquals(2, w.events.count(PackageEvent.PROCESSED), where + ": install and uninstall, " + types);
             case ABORT_FAILED_INSTALL -> {
                 assertEquals(1, w.events.count(PackageEvent.ABORTED), where + ": " + types);
@@ -177,7 +193,7 @@ class ProcessorFaultInjectionTest {
             }
         }
         assertEquals(types.get(types.size() - 1), switch (s) {
-            case UNIVERSE_INSTALL_OK, CLI_INSTALL_OK, UNINSTALL_OK -> PackageEvent.PROCESSED;
+            case UNIVERSE_INSTALL_OK, CLI_INSTALL_OK, CLI_INSTALL_STAGED, UNINSTALL_OK -> PackageEvent.PROCESSED;
             case ABORT_FAILED_INSTALL -> PackageEvent.ABORTED;
             case INSTALL_FAILS_UNTIL_FAILED -> PackageEvent.FAILED;
         }, where + ": " + types);

@@ -33,4 +33,26 @@ class StagedUploadsTest {
         assertTrue(w.storage.exists(fresh));
         assertTrue(w.storage.exists(foreign));
     }
+
+    @Test
+    void extractedUploadsAreCollectedWholeIncludingHalfStagedOnes() {
+        TestSupport w = new TestSupport(dir);
+        StorageKey done = StagedUploads.newKey(T0);
+        StorageKey half = StagedUploads.newKey(T0.plusSeconds(1)); // its request died before the manifest
+        StorageKey queued = StagedUploads.newKey(T0.plusSeconds(2));
+        for (StorageKey u : List.of(done, half, queued)) {
+            w.storage.put(StagedUploads.fileKey(u, "package.yaml"), new ByteArrayInputStream(new byte[3]));
+            w.storage.put(StagedUploads.fileKey(u, "bin/run"), new ByteArrayInputStream(new byte[5]));
+        }
+        for (StorageKey u : List.of(done, queued)) {
+            StagedUploads.writeManifest(w.storage, u, new StagedUploads.Manifest("hello", "1.0.0",
+                    List.of(new FileEntry("package.yaml", 3, "x"), new FileEntry("bin/run", 5, "y"))));
+        }
+        w.enqueue(new OperationEntry("i", OperationType.CLI_INSTALL, new PackageRef("hello", "1.0.0", null), queued.value(), false, T0));
+        assertEquals(Optional.of(T0.plusSeconds(1)), StagedUploads.stagedAt(StagedUploads.fileKey(half, "bin/run")));
+        assertEquals(List.of(done, half), StagedUploads.collect(w.storage, w.queue, T0.plus(Duration.ofHours(2)), StagedUploads.DEFAULT_GRACE));
+        assertEquals(List.of(), w.storage.list(done));
+        assertEquals(List.of(), w.storage.list(half));
+        assertEquals(3, w.storage.list(queued).size());
+    }
 }

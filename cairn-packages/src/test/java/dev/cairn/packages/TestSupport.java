@@ -87,6 +87,8 @@ final class TestSupport {
     final PackageStorage storage;
     final Events events = new Events(store);
     final FakeSource source = new FakeSource();
+    /** Where CLI Installs come from: the fake source, unless a test stages real uploads. */
+    InstallSource archives = source;
 
     TestSupport(Path dir) {
         storage = new FsPackageStorage(dir.resolve("storage"));
@@ -95,7 +97,7 @@ final class TestSupport {
     }
 
     PackageProcessor processor(StepHook hook) {
-        return new PackageProcessor(queue, storage, source, source, RETRY, hook);
+        return new PackageProcessor(queue, storage, source, archives, RETRY, hook);
     }
 
     static OperationEntry op(OperationType t, String name, String version, String id) {

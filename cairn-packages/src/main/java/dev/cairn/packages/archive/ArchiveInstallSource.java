@@ -4,12 +4,19 @@ import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.core.storage.PackageStorage;
 import dev.cairn.core.storage.StorageKey;
+import dev.cairn.packages.FileEntry;
 import dev.cairn.packages.InstallSource;
 import dev.cairn.packages.OperationEntry;
+import dev.cairn.packages.StagedUploads;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Optional;
 
-/** CLI Install: extracts the staged upload the operation references, validating it again as it streams. */
+/**
+ * CLI Install: the staged upload the operation references was extracted and validated when it
+ * arrived ({@link StagedUploads}); its files are linked into the package. An upload staged as one
+ * archive blob (by an earlier version) is extracted here, validated again as it streams.
+ */
 public final class ArchiveInstallSource implements InstallSource {
     private final PackageStorage storage;
     private final PackageArchive.Limits limits;
@@ -25,6 +32,16 @@ public final class ArchiveInstallSource implements InstallSource {
             throw new CairnException(ErrorCode.INVALID_INPUT, "CLI Install of " + op.coordinate() + " references no staged upload", null);
         }
         StorageKey key = new StorageKey(op.uri());
+        Optional<StagedUploads.Manifest> staged = StagedUploads.readManifest(storage, key);
+        if (staged.isPresent()) {
+            StagedUploads.Manifest m = staged.get();
+            if (!op.coordinate().equals(m.coordinate())) {
+                throw new CairnException(ErrorCode.INVALID_INPUT, "the staged upload " + key + " holds " + m.coordinate() + ", not "
+                        + op.coordinate(), "the staged upload does not match its operation");
+            }
+            for (FileEntry f : m.files()) sink.link(f.path(), StagedUploads.fileKey(key, f.path()), f);
+            return;
+        }
         if (!storage.exists(key)) {
             throw new CairnException(ErrorCode.INVALID_INPUT, "the staged upload of " + op.coordinate() + " (" + key + ") is gone",
                     "add the package again with 'cairn package add FILE'");

@@ -209,7 +209,8 @@ public final class PackageArchive {
         return String.join("/", parts);
     }
 
-    static CairnException corrupt(IOException e) {
+    /** The refusal of an archive that could not be read to its end: INVALID_INPUT "package archive is corrupt: …". */
+    public static CairnException corrupt(IOException e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replace('\n', ' ');
         return new CairnException(ErrorCode.INVALID_INPUT, "package archive is corrupt: " + m,
                 "re-create it with 'cairn package build DIR' and upload it again", e);

@@ -27,4 +27,15 @@ public final class PackageArchiveTestAccess {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** A tar.gz of {@code path, content} pairs. */
+    public static byte[] tarGz(String... pathAndContent) {
+        Archives.E[] es = new Archives.E[pathAndContent.length / 2];
+        for (int i = 0; i < es.length; i++) es[i] = Archives.E.file(pathAndContent[2 * i], pathAndContent[2 * i + 1]);
+        try {
+            return Archives.tarGz(es);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }
