@@ -24,8 +24,9 @@ LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 # thrown away and run again (counted in the output).
 "$ROOT/cairn" --version >/dev/null
 ARCHIVE=$ROOT/cairn-cli/target/cairn-state-local.jsa
+AOT=$ROOT/cairn-cli/target/cairn-state-local.aot
 JAR=$ROOT/cairn-cli/target/cairn-cli.jar
-stamp() { { stat -c %Y.%s "$JAR" "$ARCHIVE" 2>/dev/null || true; } | paste -sd/; }
+stamp() { { stat -c %Y.%s "$JAR" "$ARCHIVE" "$AOT" 2>/dev/null || true; } | paste -sd/; }
 cairn() { "$ROOT/cairn" state "$@"; }
 
 # ---- generate the three equivalent workloads ----
@@ -60,6 +61,7 @@ measure_one() { # name, repeat number, command: one sample in a fresh work dir, 
   gen "$d"
   while :; do
     rm -rf "$d/files" "$d/state"; mkdir -p "$d/files"
+    for _ in $(seq 1 300); do [[ -e "$AOT.lock" ]] || break; sleep 1; done # an AOT cache being assembled
     s0=$(stamp)
     t0=$(now)
     "$@" "$d" > "$d/out.log" 2>&1 || { echo "$name failed, see $d/out.log" >&2; tail -20 "$d/out.log" >&2; exit 1; }
@@ -82,8 +84,11 @@ run_ansible() { ANSIBLE_NOCOLOR=1 ansible-playbook -c local -i localhost, "$1/be
 command -v ansible-playbook >/dev/null || { echo "ansible-playbook not found (apt-get install ansible-core)"; exit 1; }
 
 # warm the launcher's archive for `state apply --local` (not measured): the first run after a build makes it
+# and, on JDK 25+, its AOT cache (assembled in the background after that run; wait for it)
 gen "$WORK/warm"; cairn apply "$WORK/warm/bench.sls" --local --state-dir "$WORK/warm/state" >/dev/null
+for _ in $(seq 1 300); do [[ -e "$AOT.lock" ]] || break; sleep 1; done
 gen "$WORK/warm2"; cairn apply "$WORK/warm2/bench.sls" --local --state-dir "$WORK/warm2/state" >/dev/null
+STARTUP_CACHE=$( [[ -f "$AOT" && "$AOT" -nt "$JAR" ]] && echo "AOT cache" || echo "class-data-sharing archive")
 
 # bash and the two cairn modes take turns, so a change in machine load hits all three alike
 for r in $(seq 1 "$REPEATS"); do
@@ -110,6 +115,7 @@ CHANGED=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum
   echo
   echo "repeats: $REPEATS (ansible: ${ANSIBLE_REPEATS:-1}); cores: $(nproc); $("$ROOT/cairn" --version); ansible: $(ansible-playbook --version | head -1)"
   echo "samples (s): bash $(sort -g "$WORK/times-bash" | paste -sd' '); cairn ansible mode $(sort -g "$WORK/times-cairn-ansible" | paste -sd' '); cairn justdoit $(sort -g "$WORK/times-cairn-justdoit" | paste -sd' ')"
+  echo "./cairn started the JVM with its $STARTUP_CACHE"
   echo "load average at the start: $LOAD0, at the end: $(cut -d' ' -f1-3 /proc/loadavg); cairn samples re-run because the distribution changed under them: $RETRIES"
   echo "second cairn apply: file.managed states reporting changes: $CHANGED (cmd.run always reports pid/retcode/stdout as changes, as Salt does)"
 } | tee "$OUT/states-$(date +%Y%m%d-%H%M%S).txt"
