@@ -75,7 +75,9 @@ public final class ClusterAssembly {
         PackageProcessing processing = new PackageProcessing(packages, Duration.ofMillis(500), Duration.ofMinutes(1));
         c.addLeaderService(processing);
         PackagesApi.register(c.router(), packages, processing::wake);
-        var deployments = dev.cairn.controller.deploy.Deployments.install(c, emitter::emit, dev.cairn.controller.deploy.DpeFaults.NONE);
+        // deployment, work, service and node changes carry their events in the same store transaction
+        var deployments = dev.cairn.controller.deploy.Deployments.install(c, dev.cairn.controller.deploy.DeployEvents.log(events.log()),
+                dev.cairn.controller.deploy.DpeFaults.NONE);
         // work is queued with the epoch agents check it against: ours when leading, else the one the leader published
         // signed extension modules in package storage (modules/<name>/<sha256>/), known to the run compile
         ModuleStore modules = new ModuleStore(store, storage, events.log(), clock);

@@ -10,6 +10,7 @@ import dev.cairn.core.store.StorePath;
 import dev.cairn.core.store.Versioned;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,10 +33,19 @@ public final class DeploymentStore {
     public enum Applied { CREATED, UPDATED, UNCHANGED }
 
     private final CoordinationStore store;
+    private final DeployEvents events;
 
     public DeploymentStore(CoordinationStore store) {
-        this.store = store;
+        this(store, DeployEvents.logging());
     }
+
+    /** Changes to deployments and agents' reports are written with their events ({@link DeployEvents}). */
+    public DeploymentStore(CoordinationStore store, DeployEvents events) {
+        this.store = store;
+        this.events = events;
+    }
+
+    DeployEvents events() { return events; }
 
     public CoordinationStore store() { return store; }
 
@@ -45,7 +55,9 @@ public final class DeploymentStore {
         while (true) {
             Optional<Versioned<byte[]>> cur = store.get(p);
             if (cur.isEmpty()) {
-                if (store.createIfAbsent(p, data).isPresent()) return Applied.CREATED;
+                if (DeployTx.run(store, events, StoreOp.create(p, data), new DeployTx.Ev("deployment.applied", spec.name(),
+                        "created with " + spec.services().size() + " service(s)", Map.of("result", "created",
+                                "services", spec.services().size()))).committed()) return Applied.CREATED;
                 continue;
             }
             DeploymentSpec old = Json.read(cur.get().value(), DeploymentSpec.class);
@@ -54,7 +66,9 @@ public final class DeploymentStore {
                         "wait until 'cairn deployment list' no longer shows it, then apply again");
             }
             if (Arrays.equals(cur.get().value(), data)) return Applied.UNCHANGED;
-            if (store.compareAndSet(p, data, cur.get().version()).isPresent()) return Applied.UPDATED;
+            if (DeployTx.run(store, events, StoreOp.set(p, data, cur.get().version()), new DeployTx.Ev("deployment.applied", spec.name(),
+                    "changed; now " + spec.services().size() + " service(s)", Map.of("result", "updated",
+                            "services", spec.services().size()))).committed()) return Applied.UPDATED;
         }
     }
 
@@ -81,13 +95,15 @@ public final class DeploymentStore {
             DeploymentSpec s = Json.read(cur.value(), DeploymentSpec.class);
             if (s.deleting()) return s;
             DeploymentSpec d = s.markDeleting();
-            if (store.compareAndSet(p, Json.bytes(d), cur.version()).isPresent()) return d;
+            if (DeployTx.run(store, events, StoreOp.set(p, Json.bytes(d), cur.version()), new DeployTx.Ev("deployment.deleting", name,
+                    "delete requested: stopping every service", Map.of())).committed()) return d;
         }
     }
 
     /** Removes a deployment whose services are all stopped. */
     public void remove(String name) {
-        store.transact(List.of(StoreOp.delete(DEPLOYMENTS.child(name), StoreOp.ANY_VERSION)));
+        DeployTx.run(store, events, StoreOp.delete(DEPLOYMENTS.child(name), StoreOp.ANY_VERSION),
+                new DeployTx.Ev("deployment.deleted", name, "every service stopped; deployment removed", Map.of()));
         store.delete(VIEWS.child(name), StoreOp.ANY_VERSION);
     }
 
@@ -104,9 +120,46 @@ public final class DeploymentStore {
         Names.requireNode(node);
         StorePath p = OBSERVED.child(node);
         byte[] data = Json.bytes(r);
-        Optional<Versioned<byte[]>> cur = store.get(p);
-        if (cur.isPresent() && Arrays.equals(cur.get().value(), data)) return false;
-        store.put(p, data);
-        return true;
+        while (true) {
+            Optional<Versioned<byte[]>> cur = store.get(p);
+            if (cur.isPresent() && Arrays.equals(cur.get().value(), data)) return false;
+            List<ObservedService> before = cur.isEmpty() ? List.of() : Json.read(cur.get().value(), NodeReport.class).services();
+            StoreOp op = cur.isEmpty() ? StoreOp.create(p, data) : StoreOp.set(p, data, cur.get().version());
+            if (DeployTx.run(store, events, List.of(op), stateChanges(node, before, r.services())).committed()) return true;
+        }
+    }
+
+    /**
+     * One {@code service.<state>} event per service whose reported state changed on {@code node}
+     * (started, adopted, stopped, failed), at most {@link DeployTx#MAX_CHANGES}.
+     */
+    static List<DeployTx.Ev> stateChanges(String node, List<ObservedService> before, List<ObservedService> after) {
+        Map<String, ObservedService> old = new java.util.HashMap<>();
+        for (ObservedService o : before) old.put(o.deployment() + "/" + o.service(), o);
+        List<DeployTx.Ev> out = new java.util.ArrayList<>();
+        for (ObservedService o : after) {
+            String key = o.deployment() + "/" + o.service();
+            ObservedService was = old.remove(key);
+            boolean newCopy = was == null || was.pid() != o.pid() || !java.util.Objects.equals(was.hash(), o.hash());
+            if (!newCopy && was.state().equals(o.state())) continue;
+            if (was == null && !o.running() && !"failed".equals(o.state())) continue;
+            String verb = switch (o.state()) {
+                case "running" -> o.adopted() ? "adopted" : "started";
+                case "failed" -> "failed";
+                default -> "stopped";
+            };
+            Map<String, Object> data = new java.util.LinkedHashMap<>();
+            data.put("node", node);
+            data.put("pid", o.pid());
+            data.put("failCount", o.failCount());
+            String msg = verb + " on " + node + (o.pid() > 0 ? " (pid " + o.pid() + ")" : "") + (o.detail() == null ? "" : ": " + o.detail());
+            out.add(new DeployTx.Ev("service." + verb, key, msg, data));
+        }
+        for (ObservedService o : old.values()) {
+            if (!o.running()) continue;
+            out.add(new DeployTx.Ev("service.stopped", o.deployment() + "/" + o.service(), "stopped on " + node + " (no longer reported)",
+                    Map.of("node", node, "pid", o.pid(), "failCount", o.failCount())));
+        }
+        return out.size() > DeployTx.MAX_CHANGES ? out.subList(0, DeployTx.MAX_CHANGES) : out;
     }
 }
