@@ -39,7 +39,8 @@ public class ScaleBench {
         });
         Path work = Files.createTempDirectory("cairn-bench-scale");
         EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(work.resolve("zk"), 0);
-        ZkCoordinationStore store = ZkCoordinationStore.connect(zk.connectString(), Duration.ofSeconds(10), Duration.ofSeconds(20));
+        ZkCoordinationStore zkStore = ZkCoordinationStore.connect(zk.connectString(), Duration.ofSeconds(10), Duration.ofSeconds(20));
+        CountingStore store = new CountingStore(zkStore);
         Controller c = new Controller(new ControllerConfig("bench", "127.0.0.1", 0, Duration.ofSeconds(2)), store, Clock.systemUTC());
         Map<String, java.util.concurrent.atomic.AtomicInteger> counts = new java.util.concurrent.ConcurrentHashMap<>();
         Deployments d = Deployments.install(c, (t, s, m, data) -> counts.computeIfAbsent(t, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet(),
@@ -53,6 +54,8 @@ public class ScaleBench {
             long t = System.nanoTime();
             while (c.nodes().list().stream().filter(n -> n.state().equals("up")).count() < AGENTS) Thread.sleep(50);
             System.out.printf("%d agents up in %.1f s%n", AGENTS, (System.nanoTime() - t) / 1e9);
+            Thread.sleep(2_000);
+            System.out.println("store calls, 2 s idle with 100 agents: " + store.drain());
 
             ApiClient api = new ApiClient(c.url());
             long t0 = System.nanoTime();
@@ -65,7 +68,9 @@ public class ScaleBench {
             }
             awaitAllRunning(d, Set.of());
             double apply = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("apply: %d services running in %.1f s; events so far: %s%n", DEPLOYMENTS * PER_DEPLOYMENT, apply, counts);
+            System.out.printf("apply: %d services running in %.1f s; events so far: %s; DPEs: %s%n", DEPLOYMENTS * PER_DEPLOYMENT, apply, counts,
+                    d.cpe().stats().snapshot());
+            System.out.println("store calls during apply: " + store.drain());
 
             Set<String> killed = new HashSet<>();
             long t1 = System.nanoTime();
@@ -80,10 +85,14 @@ public class ScaleBench {
             }
             int moved = awaitAllRunning(d, killed);
             double failover = (System.nanoTime() - t1) / 1e9;
-            System.out.printf("kill 10 agents: %d services moved, all %d running on the other nodes in %.1f s; events: %s%n", moved,
-                    DEPLOYMENTS * PER_DEPLOYMENT, failover, counts);
+            System.out.printf("kill 10 agents: %d services moved, all %d running on the other nodes in %.1f s; events: %s; DPEs: %s%n", moved,
+                    DEPLOYMENTS * PER_DEPLOYMENT, failover, counts, d.cpe().stats().snapshot());
+            System.out.println("store calls during failover: " + store.drain());
             System.out.printf("| measure | seconds |%n|---|---|%n| apply 10 x 100 services on 100 agents → all running | %.1f |%n"
                     + "| kill 10 agents (%d services on them) → all running elsewhere | %.1f |%n", apply, moved, failover);
+        } catch (Throwable e) {
+            e.printStackTrace();
+            throw e;
         } finally {
             // kill every service group at once (stopping 1,000 one by one takes minutes on a loaded machine)
             List<String> groups = new ArrayList<>();
@@ -116,8 +125,8 @@ public class ScaleBench {
                 DeploymentView v = d.store().view("d" + k).orElse(null);
                 if (v == null) continue;
                 for (ServiceView s : v.services()) {
-                    if (avoid.contains(s.node())) onAvoided.add(v.name() + "/" + s.id());
-                    if (s.state().equals("running") && !avoid.contains(s.node())) ok++;
+                    if (s.node() != null && avoid.contains(s.node())) onAvoided.add(v.name() + "/" + s.id());
+                    if (s.state().equals("running") && s.node() != null && !avoid.contains(s.node())) ok++;
                 }
             }
             if (initiallyOnAvoided == null) initiallyOnAvoided = onAvoided;

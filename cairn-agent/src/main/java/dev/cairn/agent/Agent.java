@@ -152,10 +152,12 @@ public final class Agent implements AutoCloseable {
         while (running.get()) {
             try {
                 if (!registered) register();
+                long began = System.nanoTime();
                 client.post("/api/v1/nodes/" + name + "/heartbeat", null);
                 heartbeats.incrementAndGet();
                 backoff = interval.toMillis();
-                sleep(interval.toMillis());
+                // one heartbeat per interval, however long the controller took to answer this one
+                sleep(Math.max(0, interval.toMillis() - (System.nanoTime() - began) / 1_000_000));
             } catch (CairnException e) {
                 if (e.code() == ErrorCode.NOT_FOUND) {
                     registered = false;

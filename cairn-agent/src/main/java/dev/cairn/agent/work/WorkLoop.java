@@ -88,8 +88,8 @@ public final class WorkLoop {
     }
 
     /**
-     * Runs (or refuses) a batch of items, reports the services once, then acknowledges each item:
-     * the controller sees the effect of the work before the acknowledgement.
+     * Runs (or refuses) a batch of items, reports the services once, then acknowledges them all in
+     * one request: the controller sees the effect of the work before the acknowledgement.
      */
     void process(List<AgentWork> batch) {
         Map<AgentWork, JsonNode> results = new LinkedHashMap<>();
@@ -108,7 +108,14 @@ public final class WorkLoop {
             results.put(w, result);
         }
         if (beforeResult != null) beforeResult.run();
-        for (var e : results.entrySet()) client.post("/api/v1/nodes/" + node + "/work/" + e.getKey().id(), e.getValue());
+        if (results.size() == 1) {
+            var e = results.entrySet().iterator().next();
+            client.post("/api/v1/nodes/" + node + "/work/" + e.getKey().id(), e.getValue());
+            return;
+        }
+        Map<String, JsonNode> byId = new LinkedHashMap<>();
+        for (var e : results.entrySet()) byId.put(e.getKey().id(), e.getValue());
+        client.post("/api/v1/nodes/" + node + "/work", Map.of("results", byId)); // one transaction for the whole poll
     }
 
     JsonNode execute(AgentWork w) {

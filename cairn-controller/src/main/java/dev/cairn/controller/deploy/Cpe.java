@@ -5,7 +5,14 @@ import dev.cairn.controller.work.WorkQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import dev.cairn.controller.nodes.NodeRegistry;
+import dev.cairn.core.Json;
+import dev.cairn.core.store.StoreOp;
+import dev.cairn.core.store.StorePath;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +37,7 @@ public final class Cpe implements LeaderService {
     private final DeployEvents events;
     private final DpeFaults faults;
     private final Map<String, Dpe> dpes = new ConcurrentHashMap<>();
+    private final DpeStats stats = new DpeStats();
     private final Map<String, AtomicInteger> restarts = new ConcurrentHashMap<>();
     private volatile DeployCache cache;
     private volatile long epoch = -1;
@@ -76,6 +84,9 @@ public final class Cpe implements LeaderService {
         return n == null ? 0 : n.get();
     }
 
+    /** Counters over every DPE this controller ran. */
+    public DpeStats stats() { return stats; }
+
     public boolean runs(String deployment) {
         return dpes.containsKey(deployment);
     }
@@ -102,7 +113,7 @@ public final class Cpe implements LeaderService {
     }
 
     private Dpe newDpe(String n) {
-        return new Dpe(n, epoch, cache, store, queue, detector, clock, events, faults);
+        return new Dpe(n, epoch, cache, store, queue, detector, clock, events, faults, stats);
     }
 
     /** Runs the DPE; when it dies, starts a new one after a backoff, until the deployment is gone or we stop leading. */
@@ -144,30 +155,85 @@ public final class Cpe implements LeaderService {
         if (running && c != null && c.spec(name) != null && !dpe.stopped()) ensure(name);
     }
 
+    /** A tick of the liveness loop later than this means this controller itself stalled: nobody is judged down on it. */
+    static final Duration LOCAL_PAUSE = Duration.ofSeconds(1);
+
     private void watchLiveness() {
         Map<String, Boolean> last = new HashMap<>();
+        long lastTick = System.nanoTime();
         while (running) {
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
                 return;
             }
+            long tick = System.nanoTime();
+            boolean paused = tick - lastTick > LOCAL_PAUSE.toNanos();
+            lastTick = tick;
             DeployCache c = cache;
             if (c == null) continue;
-            Instant now = clock.instant();
-            boolean changed = false;
-            for (String node : c.nodes().keySet()) {
-                boolean up = detector.up(node, now);
-                Boolean was = last.put(node, up);
-                if (was != null && was != up) {
-                    changed = true;
-                    events.event(up ? "node.up" : "node.down", node, up ? "heartbeats resumed" : "missed heartbeats (phi "
-                            + String.format("%.1f", Math.min(99.9, detector.phi(node, now))) + ")", Map.of());
-                } else if (was == null) {
-                    changed = true;
+            try {
+                Instant now = clock.instant();
+                Map<String, Boolean> changes = new TreeMap<>();
+                Map<String, Boolean> before = new HashMap<>();
+                for (String node : c.nodes().keySet()) {
+                    if (!detector.known(node)) continue; // registered, first heartbeat not through yet
+                    boolean up = detector.up(node, now);
+                    if (!up && paused) continue; // judge again on a tick that came on time
+                    Boolean was = last.get(node);
+                    if (was == null) {
+                        was = stored(node).map(NodeRegistry.Judgement::up).orElse(null);
+                        if (was != null) last.put(node, was);
+                    }
+                    if (was == null || was != up) {
+                        changes.put(node, up);
+                        before.put(node, was);
+                    }
+                }
+                if (!changes.isEmpty()) {
+                    recordLiveness(changes, before, now, last);
+                    dpes.values().forEach(Dpe::wake);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("node liveness: {}", e.toString()); // the store is unavailable: try again next tick
+            }
+        }
+    }
+
+    private java.util.Optional<NodeRegistry.Judgement> stored(String node) {
+        return store.store().get(NodeRegistry.LIVENESS.child(node)).map(v -> Json.read(v.value(), NodeRegistry.Judgement.class));
+    }
+
+    /**
+     * Writes each node's new liveness at {@code /node-liveness/<node>} with its {@code node.down} /
+     * {@code node.up} event in the same transaction (no event for a node first seen up).
+     */
+    private void recordLiveness(Map<String, Boolean> changes, Map<String, Boolean> before, Instant now, Map<String, Boolean> last) {
+        List<String> nodes = new ArrayList<>(changes.keySet());
+        for (int i = 0; i < nodes.size(); i += DeployTx.MAX_CHANGES) {
+            List<String> chunk = nodes.subList(i, Math.min(nodes.size(), i + DeployTx.MAX_CHANGES));
+            List<StoreOp> ops = new ArrayList<>();
+            List<DeployTx.Ev> evs = new ArrayList<>();
+            for (String node : chunk) {
+                boolean up = changes.get(node);
+                StorePath p = NodeRegistry.LIVENESS.child(node);
+                byte[] data = Json.bytes(new NodeRegistry.Judgement(up ? "up" : "down", now));
+                Boolean was = before.get(node);
+                // a judgement read from the store (was != null) exists there; a first one is created
+                ops.add(was == null && store.store().get(p).isEmpty() ? StoreOp.create(p, data) : StoreOp.set(p, data, StoreOp.ANY_VERSION));
+                if (up && was != null) {
+                    evs.add(new DeployTx.Ev("node.up", node, "heartbeats resumed", Map.of()));
+                } else if (!up) {
+                    double phi = Math.min(99.9, detector.phi(node, now));
+                    evs.add(new DeployTx.Ev("node.down", node, "missed heartbeats (phi " + String.format("%.1f", phi) + ")",
+                            Map.of("phi", Math.round(phi * 10) / 10.0)));
                 }
             }
-            if (changed) dpes.values().forEach(Dpe::wake);
+            if (DeployTx.run(store.store(), events, ops, evs).committed()) {
+                for (String node : chunk) last.put(node, changes.get(node));
+            }
+            // not committed: another leader wrote meanwhile; the next tick reads it and judges again
+            else for (String node : chunk) last.remove(node);
         }
     }
 }

@@ -31,10 +31,11 @@ public final class Deployments {
     public static Deployments install(Controller c, DeployEvents events, DpeFaults faults) {
         WorkQueue queue = new WorkQueue(c.store(), c.clock());
         WorkInbox inbox = new WorkInbox(c.store(), queue);
-        DeploymentStore store = new DeploymentStore(c.store());
+        DeploymentStore store = new DeploymentStore(c.store(), events);
         PhiAccrualDetector detector = new PhiAccrualDetector(c.config().heartbeatTimeout(), EXPECTED_INTERVAL);
         HeartbeatWatcher heartbeats = new HeartbeatWatcher(c.store(), detector);
         c.nodes().judgeWith((node, last, now) -> detector.up(node, now));
+        c.nodes().onHeartbeat(detector::heartbeat); // heartbeats taken here count at once, not when the store reports them
         WorkApi.register(c.router(), queue, inbox);
         DeploymentsApi.register(c.router(), store, queue);
         Cpe cpe = new Cpe(store, queue, detector, c.clock(), events, faults);

@@ -3,6 +3,9 @@ package dev.cairn.controller.deploy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,9 +81,53 @@ public final class PhiAccrualDetector {
             double minSd = mean / 4;
             double sd = Math.max(Math.sqrt(var), minSd);
             double pause = Math.max(0, timeout.toMillis() - mean - z * minSd);
-            double elapsed = now.toEpochMilli() - h.last;
+            double elapsed = judged(now.toEpochMilli()) - h.last;
             return phi(elapsed, mean + pause, sd);
         }
+    }
+
+    /** Whether any heartbeat of {@code node} reached this detector. */
+    public boolean known(String node) {
+        History h = nodes.get(node);
+        if (h == null) return false;
+        synchronized (h) {
+            return h.last != Long.MIN_VALUE;
+        }
+    }
+
+    /** The most a stall of the whole heartbeat stream is forgiven (when more than half the nodes really stop at once). */
+    static final Duration MAX_FORGIVEN = Duration.ofSeconds(10);
+    private volatile long referenceAt = Long.MIN_VALUE;
+    private volatile long referenceValue;
+
+    /**
+     * The time nodes are judged at: {@code now}, unless the heartbeat stream as a whole is late.
+     * With three or more nodes heard from recently, the median of their last heartbeats should
+     * be within an interval of now; when it is not, most nodes look late at once — the store or
+     * this controller stalled, not the nodes — and that lag is not held against any node (up to
+     * {@link #MAX_FORGIVEN}). A node that stops while most others keep heartbeating is judged on
+     * time; when more than half stop at once, they are judged down at most that much later.
+     */
+    long judged(long nowMs) {
+        long at = referenceAt;
+        if (at != Long.MIN_VALUE && Math.abs(nowMs - at) < 50) return nowMs - referenceValue;
+        long window = timeout.toMillis() + MAX_FORGIVEN.toMillis();
+        List<Long> lasts = new ArrayList<>();
+        for (History h : nodes.values()) {
+            synchronized (h) {
+                if (h.last != Long.MIN_VALUE && nowMs - h.last <= window) lasts.add(h.last);
+            }
+        }
+        long lag = 0;
+        if (lasts.size() >= 3) {
+            Collections.sort(lasts);
+            long median = lasts.get(lasts.size() / 2);
+            long stall = nowMs - median - expectedInterval.toMillis();
+            lag = stall <= 0 ? 0 : Math.min(stall, MAX_FORGIVEN.toMillis());
+        }
+        referenceValue = lag;
+        referenceAt = nowMs;
+        return nowMs - lag;
     }
 
     public boolean up(String node, Instant now) {

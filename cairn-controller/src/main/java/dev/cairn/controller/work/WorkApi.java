@@ -32,6 +32,18 @@ public final class WorkApi {
             body.put("items", items);
             return Reply.ok(body);
         });
+        r.post("/api/v1/nodes/{name}/work", req -> {
+            String node = Names.requireNode(req.param("name"));
+            com.fasterxml.jackson.databind.JsonNode results = req.json().path("results");
+            if (!results.isObject()) {
+                throw new CairnException(ErrorCode.BAD_REQUEST, "the request needs 'results': an object of work id to result",
+                        "send {\"results\":{\"w-0000000042\":{\"ok\":true}}}");
+            }
+            Map<String, com.fasterxml.jackson.databind.JsonNode> byId = new LinkedHashMap<>();
+            results.fields().forEachRemaining(e -> byId.put(e.getKey(), e.getValue()));
+            int removed = queue.completeAll(node, byId);
+            return Reply.ok(Map.of("acknowledged", byId.size(), "removed", removed));
+        });
         r.post("/api/v1/nodes/{name}/work/{id}", req -> {
             String node = Names.requireNode(req.param("name"));
             boolean removed = queue.complete(node, req.param("id"), req.json());

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -108,6 +109,33 @@ public final class WorkQueue {
         }
     }
 
+    /**
+     * Acknowledges several items of one node at once, in one transaction (an agent answering a
+     * whole poll); items already gone are skipped. Returns how many were removed. Should the
+     * transaction conflict (an item went or a result appeared meanwhile), each is completed alone.
+     */
+    public int completeAll(String node, Map<String, JsonNode> resultsById) {
+        Names.requireNode(node);
+        List<StoreOp> ops = new ArrayList<>();
+        for (var e : resultsById.entrySet()) {
+            String id = e.getKey();
+            if (!id.matches("w-[0-9]+")) {
+                throw new CairnException(ErrorCode.BAD_REQUEST, "work id '" + id + "' is not valid", "ids look like w-0000000042");
+            }
+            Optional<WorkItem> item = find(node, id);
+            if (item.isEmpty()) continue;
+            WorkItem w = item.get();
+            StoredResult r = new StoredResult(w.kind(), w.epoch(), w.payload(), e.getValue(), clock.instant());
+            ops.add(StoreOp.delete(WORK.child(node).child(id), StoreOp.ANY_VERSION));
+            ops.add(StoreOp.create(RESULTS.child(node).child(id), Json.bytes(r)));
+        }
+        if (ops.isEmpty()) return 0;
+        if (store.transact(ops).committed()) return ops.size() / 2;
+        int n = 0;
+        for (var e : resultsById.entrySet()) if (complete(node, e.getKey(), e.getValue())) n++;
+        return n;
+    }
+
     /** Removes an item nobody should run any more (its node went down, its deployment went away). */
     public boolean cancel(String node, String id) {
         return store.delete(WORK.child(node).child(id), StoreOp.ANY_VERSION);
@@ -132,6 +160,16 @@ public final class WorkQueue {
 
     public long publishedEpoch() {
         return store.get(EPOCH).map(v -> Json.read(v.value(), Long.class)).orElse(-1L);
+    }
+
+    /** The operation that removes a taken result (for a caller recording that in a transaction of its own). */
+    public static StoreOp deleteResultOp(String node, String id) {
+        return StoreOp.delete(RESULTS.child(node).child(id), StoreOp.ANY_VERSION);
+    }
+
+    /** The operation that withdraws a queued item; the transaction fails if the agent took it already. */
+    public static StoreOp cancelOp(String node, String id) {
+        return StoreOp.delete(WORK.child(node).child(id), StoreOp.ANY_VERSION);
     }
 
     public void deleteResult(String node, String id) {
