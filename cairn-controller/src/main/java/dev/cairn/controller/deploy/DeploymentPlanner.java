@@ -113,7 +113,8 @@ public final class DeploymentPlanner {
                 lines.put(s.id(), k == null && !inFlight.containsKey(s.id()) ? new ViewLine("stopped", null) : new ViewLine("stopping",
                         k != null ? k : inFlight.get(s.id()).node()));
             }
-            return new Decision(actions, view(spec.name(), lines, mem.previous(), now), new Memory(assignment, mem.previous()), done, List.of());
+            return new Decision(holdStopsForOrders(spec, actions, inFlight, copies), view(spec.name(), lines, mem.previous(), now),
+                    new Memory(assignment, mem.previous()), done, List.of());
         }
 
         Plan plan = PolicyScheduler.plan(CibBuilder.build(spec, snap, skip), now);
@@ -180,8 +181,8 @@ public final class DeploymentPlanner {
             }
             lines.put(id, line);
         }
-        return new Decision(actions, view(spec.name(), lines, mem.previous(), now), new Memory(assignment, mem.previous()), false,
-                plan.transition());
+        return new Decision(holdStopsForOrders(spec, actions, inFlight, copies), view(spec.name(), lines, mem.previous(), now),
+                new Memory(assignment, mem.previous()), false, plan.transition());
     }
 
     private static void stopUnlessInFlight(List<DeployAction> actions, Map<String, PendingWork> inFlight, String id, String node,
@@ -191,6 +192,34 @@ public final class DeploymentPlanner {
         if (p != null && p.node().equals(node) && p.kind().equals("service.stop")) return;
         if (p != null) return; // one action per service at a time: wait for the one in flight
         actions.add(new DeployAction.Stop(node, id, why));
+    }
+
+    /**
+     * Stops in reverse order, as Pacemaker's symmetrical orders: while a mandatory, symmetrical
+     * order {@code first → then} has {@code then} running and being stopped (its stop sent now or
+     * in flight), the stop of {@code first} is held back until {@code then} is reported stopped.
+     * A stop of {@code first} alone (it moves or restarts while {@code then} stays) is not held.
+     */
+    static List<DeployAction> holdStopsForOrders(DeploymentSpec spec, List<DeployAction> actions, Map<String, PendingWork> inFlight,
+                                                 Map<String, List<Copy>> copies) {
+        if (spec.orders().isEmpty()) return actions;
+        Set<String> stopping = new HashSet<>();
+        for (DeployAction a : actions) if (a instanceof DeployAction.Stop s) stopping.add(s.service());
+        for (var e : inFlight.entrySet()) if (e.getValue().kind().equals("service.stop")) stopping.add(e.getKey());
+        List<DeployAction> out = new ArrayList<>();
+        for (DeployAction a : actions) {
+            if (a instanceof DeployAction.Stop s && stopAfter(spec, s.service(), stopping, copies)) continue;
+            out.add(a);
+        }
+        return out;
+    }
+
+    private static boolean stopAfter(DeploymentSpec spec, String first, Set<String> stopping, Map<String, List<Copy>> copies) {
+        for (OrderDef o : spec.orders()) {
+            if (!o.first().equals(first) || !o.mandatory() || !o.symmetrical()) continue;
+            if (stopping.contains(o.then()) && !copies.getOrDefault(o.then(), List.of()).isEmpty()) return true;
+        }
+        return false;
     }
 
     /** A mandatory order "first then this" holds this start back until first runs. */

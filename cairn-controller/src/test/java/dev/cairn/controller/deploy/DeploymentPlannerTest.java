@@ -163,4 +163,27 @@ class DeploymentPlannerTest {
         Decision d = decide(cib, new ClusterSnapshot(nodes(), Map.of(), List.of(), Map.of()), Memory.empty("cib"));
         assertTrue(d.actions().contains(new DeployAction.Start("n3", cib.service("rsc1").orElseThrow(), "start")), d.actions().toString());
     }
+
+    @Test
+    void stopsFollowMandatoryOrdersInReverse() {
+        DeploymentSpec ordered = DeploymentReader.fromYaml(YAML + "constraints:\n  - {type: order, first: a, then: b}\n").markDeleting();
+        ObservedService a = new ObservedService("web", "a", ordered.service("a").orElseThrow().hash(), "running", 42, NOW, 0, false, null);
+        ObservedService b = new ObservedService("web", "b", ordered.service("b").orElseThrow().hash(), "running", 43, NOW, 0, false, null);
+        Decision first = decide(ordered, new ClusterSnapshot(nodes(), Map.of("n1", List.of(a), "n2", List.of(b)), List.of(), Map.of()),
+                Memory.empty("web"));
+        assertEquals(List.of(new DeployAction.Stop("n2", "b", "deployment is being deleted")), first.actions(), "b (then) stops first");
+        // b's stop is in flight and b still runs: a waits
+        Decision waiting = decide(ordered, new ClusterSnapshot(nodes(), Map.of("n1", List.of(a), "n2", List.of(b)),
+                List.of(new PendingWork("n2", "w-1", "service.stop", "b", NOW)), Map.of()), first.memory());
+        assertEquals(List.of(), waiting.actions());
+        // b reported stopped: now a
+        Decision then = decide(ordered, new ClusterSnapshot(nodes(), Map.of("n1", List.of(a)), List.of(), Map.of()), waiting.memory());
+        assertEquals(List.of(new DeployAction.Stop("n1", "a", "deployment is being deleted")), then.actions());
+
+        // without the order both stop at once
+        DeploymentSpec plain = spec.markDeleting();
+        Decision both = decide(plain, new ClusterSnapshot(nodes(), Map.of("n1", List.of(running("a", NOW)), "n2", List.of(running("b", NOW))),
+                List.of(), Map.of()), Memory.empty("web"));
+        assertEquals(2, both.actions().size(), both.actions().toString());
+    }
 }
