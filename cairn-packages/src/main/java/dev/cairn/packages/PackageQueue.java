@@ -20,6 +20,8 @@ import java.util.TreeSet;
  *
  * <p>Every change carries the events that describe it in the same transaction (see
  * {@link PackageEvents}): when the version check fails, neither the change nor its events exist.
+ * Changes that arrive at the same moment are committed together ({@link GroupCommit}), with the
+ * same outcome for each as if it had been committed alone.
  */
 public final class PackageQueue {
     public static final StorePath ROOT = StorePath.of("cairn", "packages");
@@ -28,10 +30,12 @@ public final class PackageQueue {
 
     private final CoordinationStore store;
     private final PackageEvents events;
+    private final GroupCommit group;
 
     public PackageQueue(CoordinationStore store, PackageEvents events) {
         this.store = store;
         this.events = events;
+        this.group = new GroupCommit(store);
     }
 
     public PackageEvents events() { return events; }
@@ -130,7 +134,7 @@ public final class PackageQueue {
     private boolean commit(List<StoreOp> ops, List<PackageEvent> described) {
         List<StoreOp> all = new ArrayList<>(ops);
         for (PackageEvent e : described) all.add(events.op(e));
-        TxResult r = store.transact(all);
+        TxResult r = group.transact(all);
         if (r.committed() && !described.isEmpty()) events.committed(all, r);
         return r.committed();
     }
