@@ -184,6 +184,8 @@ public final class ServiceSupervisor implements AutoCloseable {
         boolean network = "tcp".equals(m.type()) || "http".equals(m.type());
         long graceEnd = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
                 network ? Math.max(START_GRACE_MS, 3 * m.intervalMs()) : 0);
+        // a process monitor of a child we started needs no polling: its exit is reported as it happens
+        if ("process".equals(m.type()) && p != null) return;
         Thread.ofVirtual().name("monitor-" + e.spec.key()).start(() -> {
             boolean answered = false;
             while (!closed && e.generation == gen) {
