@@ -63,18 +63,24 @@ measure_one() { # name, repeat number, command: one sample in a fresh work dir, 
     rm -rf "$d/files" "$d/state"; mkdir -p "$d/files"
     for _ in $(seq 1 300); do [[ -e "$AOT.lock" ]] || break; sleep 1; done # an AOT cache being assembled
     s0=$(stamp)
+    times > "$d/cpu0"
     t0=$(now)
     "$@" "$d" > "$d/out.log" 2>&1 || { echo "$name failed, see $d/out.log" >&2; tail -20 "$d/out.log" >&2; exit 1; }
     t1=$(now)
+    times > "$d/cpu1"
     [[ $name != cairn* || "$(stamp)" == "$s0" ]] && break
     echo "$name $r" >> "$WORK/retries"; tries=$((tries + 1))
     ((tries < 5)) || { echo "$name: the distribution kept changing during the runs" >&2; exit 1; }
   done
   [[ $(ls "$d/files" | wc -l) -eq 200 ]] || { echo "$name did not write 200 files" >&2; exit 1; }
   elapsed "$t0" "$t1" >> "$WORK/times-$name"
+  echo "$(children_cpu "$d/cpu1") - $(children_cpu "$d/cpu0")" | bc -l >> "$WORK/cpu-$name"
   rm -rf "$d"
 }
 median_of() { median < "$WORK/times-$1"; }
+cpu_of() { median < "$WORK/cpu-$1"; }
+# user + system CPU seconds of this shell's finished children, from the `times` builtin's second line
+children_cpu() { sed -n 2p "$1" | awk '{ s = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); s += a[1] * 60 + a[2] } print s }'; }
 
 run_bash() { "$1/bench.sh"; }
 run_cairn() { cairn apply "$1/bench.sls" --local --state-dir "$1/state" --mode "${CAIRN_MODE:-ansible}"; }
@@ -97,7 +103,7 @@ for r in $(seq 1 "$REPEATS"); do
   CAIRN_MODE=justdoit measure_one cairn-justdoit "$r" run_cairn
 done
 BASH_T=$(median_of bash); CAIRN_T=$(median_of cairn-ansible); CAIRN_J=$(median_of cairn-justdoit)
-for r in $(seq 1 "${ANSIBLE_REPEATS:-1}"); do measure_one ansible "$r" run_ansible; done
+for r in $(seq 1 "${ANSIBLE_REPEATS:-1}"); do measure_one ansible "$r" run_ansible; done # ANSIBLE_REPEATS=0: skip it
 ANS_T=$( [[ -s "$WORK/times-ansible" ]] && median_of ansible || echo 0)
 RETRIES=$( [[ -f "$WORK/retries" ]] && wc -l < "$WORK/retries" || echo 0)
 
@@ -106,14 +112,15 @@ gen "$WORK/idem"; run_cairn_again "$WORK/idem"
 CHANGED=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(1 for s in d["states"] if s["function"]=="file.managed" and s["changes"]))' "$WORK/idem/second.json")
 
 {
-  echo "| run | median seconds | vs bash | Ansible / this |"
-  echo "|---|---|---|---|"
-  printf '| bash script | %.3f | 1.00x | %.1fx |\n' "$BASH_T" "$(echo "$ANS_T / $BASH_T" | bc -l)"
-  printf '| ./cairn state apply --local (ansible mode) | %.3f | %.2fx | %.1fx |\n' "$CAIRN_T" "$(echo "$CAIRN_T / $BASH_T" | bc -l)" "$(echo "$ANS_T / $CAIRN_T" | bc -l)"
-  printf '| ./cairn state apply --local --mode justdoit | %.3f | %.2fx | %.1fx |\n' "$CAIRN_J" "$(echo "$CAIRN_J / $BASH_T" | bc -l)" "$(echo "$ANS_T / $CAIRN_J" | bc -l)"
-  printf '| ansible-playbook -c local | %.3f | %.1fx | 1.0x |\n' "$ANS_T" "$(echo "$ANS_T / $BASH_T" | bc -l)"
+  CB=$(cpu_of bash); CA=$(cpu_of cairn-ansible); CJ=$(cpu_of cairn-justdoit)
+  echo "| run | median seconds | vs bash | Ansible / this | median CPU seconds (user+sys) | CPU vs bash |"
+  echo "|---|---|---|---|---|---|"
+  printf '| bash script | %.3f | 1.00x | %.1fx | %.2f | 1.00x |\n' "$BASH_T" "$(echo "$ANS_T / $BASH_T" | bc -l)" "$CB"
+  printf '| ./cairn state apply --local (ansible mode) | %.3f | %.2fx | %.1fx | %.2f | %.2fx |\n' "$CAIRN_T" "$(echo "$CAIRN_T / $BASH_T" | bc -l)" "$(echo "$ANS_T / $CAIRN_T" | bc -l)" "$CA" "$(echo "$CA / $CB" | bc -l)"
+  printf '| ./cairn state apply --local --mode justdoit | %.3f | %.2fx | %.1fx | %.2f | %.2fx |\n' "$CAIRN_J" "$(echo "$CAIRN_J / $BASH_T" | bc -l)" "$(echo "$ANS_T / $CAIRN_J" | bc -l)" "$CJ" "$(echo "$CJ / $CB" | bc -l)"
+  printf '| ansible-playbook -c local | %.3f | %.1fx | 1.0x | | |\n' "$ANS_T" "$(echo "$ANS_T / $BASH_T" | bc -l)"
   echo
-  echo "repeats: $REPEATS (ansible: ${ANSIBLE_REPEATS:-1}); cores: $(nproc); $("$ROOT/cairn" --version); ansible: $(ansible-playbook --version | head -1)"
+  echo "repeats: $REPEATS (ansible: ${ANSIBLE_REPEATS:-1}); cores: $(nproc); $("$ROOT/cairn" --version); ansible: $(ansible-playbook --version | sed -n 1p)"
   echo "samples (s): bash $(sort -g "$WORK/times-bash" | paste -sd' '); cairn ansible mode $(sort -g "$WORK/times-cairn-ansible" | paste -sd' '); cairn justdoit $(sort -g "$WORK/times-cairn-justdoit" | paste -sd' ')"
   echo "./cairn started the JVM with its $STARTUP_CACHE"
   echo "load average at the start: $LOAD0, at the end: $(cut -d' ' -f1-3 /proc/loadavg); cairn samples re-run because the distribution changed under them: $RETRIES"
