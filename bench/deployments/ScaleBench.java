@@ -31,6 +31,7 @@ public class ScaleBench {
     static final int AGENTS = 100;
     static final int DEPLOYMENTS = 10;
     static final int PER_DEPLOYMENT = 100;
+    static final long T0 = System.nanoTime();
 
     public static void main(String[] args) throws Exception {
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
@@ -38,13 +39,27 @@ public class ScaleBench {
             Runtime.getRuntime().halt(1);
         });
         Path work = Files.createTempDirectory("cairn-bench-scale");
+        // reference, same run: this JVM starting 1,000 service processes itself (setsid sh -c 'exec sleep …'), no Cairn
+        long r0 = System.nanoTime();
+        List<Process> direct = new ArrayList<>();
+        for (int i = 0; i < DEPLOYMENTS * PER_DEPLOYMENT; i++) {
+            direct.add(new ProcessBuilder("setsid", "/bin/sh", "-c", "exec sleep 98" + String.format("%04d", i))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+        }
+        double reference = (System.nanoTime() - r0) / 1e9;
+        for (Process p : direct) p.destroyForcibly();
+        for (Process p : direct) p.waitFor();
+        System.out.printf("reference: 1,000 processes started directly in %.1f s%n", reference);
         EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(work.resolve("zk"), 0);
         ZkCoordinationStore zkStore = ZkCoordinationStore.connect(zk.connectString(), Duration.ofSeconds(10), Duration.ofSeconds(20));
         CountingStore store = new CountingStore(zkStore);
         Controller c = new Controller(new ControllerConfig("bench", "127.0.0.1", 0, Duration.ofSeconds(2)), store, Clock.systemUTC());
         Map<String, java.util.concurrent.atomic.AtomicInteger> counts = new java.util.concurrent.ConcurrentHashMap<>();
-        Deployments d = Deployments.install(c, (t, s, m, data) -> counts.computeIfAbsent(t, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet(),
-                DpeFaults.NONE);
+        List<String> d0 = new java.util.concurrent.CopyOnWriteArrayList<>(); // what happened to deployment d0, for reading
+        Deployments d = Deployments.install(c, (t, s, m, data) -> {
+            counts.computeIfAbsent(t, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+            if (s.equals("d0") || s.startsWith("d0/") || t.startsWith("node.")) d0.add(String.format("%.1f %s %s: %s", (System.nanoTime() - T0) / 1e9, t, s, m));
+        }, DpeFaults.NONE);
         c.start();
         List<Agent> agents = new ArrayList<>();
         try {
@@ -71,7 +86,11 @@ public class ScaleBench {
             System.out.printf("apply: %d services running in %.1f s; events so far: %s; DPEs: %s%n", DEPLOYMENTS * PER_DEPLOYMENT, apply, counts,
                     d.cpe().stats().snapshot());
             System.out.println("store calls during apply: " + store.drain());
+            System.out.println("load average after apply: " + load());
 
+            if (System.getenv("SCALE_TRACE") != null) d0.forEach(System.out::println);
+            d0.clear();
+            System.out.printf("%.1f kill phase starts%n", (System.nanoTime() - T0) / 1e9);
             Set<String> killed = new HashSet<>();
             long t1 = System.nanoTime();
             for (int i = 0; i < 10; i++) {
@@ -88,8 +107,11 @@ public class ScaleBench {
             System.out.printf("kill 10 agents: %d services moved, all %d running on the other nodes in %.1f s; events: %s; DPEs: %s%n", moved,
                     DEPLOYMENTS * PER_DEPLOYMENT, failover, counts, d.cpe().stats().snapshot());
             System.out.println("store calls during failover: " + store.drain());
-            System.out.printf("| measure | seconds |%n|---|---|%n| apply 10 x 100 services on 100 agents → all running | %.1f |%n"
-                    + "| kill 10 agents (%d services on them) → all running elsewhere | %.1f |%n", apply, moved, failover);
+            System.out.println("load average after the kill phase: " + load());
+            if (System.getenv("SCALE_TRACE") != null) d0.forEach(System.out::println);
+            System.out.printf("| measure | seconds |%n|---|---|%n| reference: start 1,000 processes directly | %.1f |%n"
+                    + "| apply 10 x 100 services on 100 agents → all running | %.1f |%n"
+                    + "| kill 10 agents (%d services on them) → all running elsewhere | %.1f |%n", reference, apply, moved, failover);
         } catch (Throwable e) {
             e.printStackTrace();
             throw e;
@@ -111,6 +133,15 @@ public class ScaleBench {
             } finally {
                 Runtime.getRuntime().halt(0);
             }
+        }
+    }
+
+    static String load() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException e) {
+            return "?";
         }
     }
 

@@ -38,6 +38,8 @@ public final class Cpe implements LeaderService {
     private final DpeFaults faults;
     private final Map<String, Dpe> dpes = new ConcurrentHashMap<>();
     private final DpeStats stats = new DpeStats();
+    /** The liveness loop's current judgement of each node (what it recorded); DPEs decide from it. */
+    private final Map<String, Boolean> judged = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> restarts = new ConcurrentHashMap<>();
     private volatile DeployCache cache;
     private volatile long epoch = -1;
@@ -74,6 +76,7 @@ public final class Cpe implements LeaderService {
         if (ticker != null) ticker.interrupt();
         for (Dpe d : dpes.values()) d.stop();
         dpes.clear();
+        judged.clear();
         if (cache != null) cache.close();
         cache = null;
     }
@@ -82,6 +85,17 @@ public final class Cpe implements LeaderService {
     public int restarts(String deployment) {
         AtomicInteger n = restarts.get(deployment);
         return n == null ? 0 : n.get();
+    }
+
+    /**
+     * Whether DPEs take {@code node} as up: the liveness loop's recorded judgement, so services
+     * move only once the node is marked down (with its event) — never on a verdict the loop
+     * discarded because this controller itself had stalled; the detector's own verdict for a node
+     * the loop has not judged yet.
+     */
+    boolean up(String node) {
+        Boolean j = judged.get(node);
+        return j != null ? j : detector.up(node, clock.instant());
     }
 
     /** Counters over every DPE this controller ran. */
@@ -113,7 +127,7 @@ public final class Cpe implements LeaderService {
     }
 
     private Dpe newDpe(String n) {
-        return new Dpe(n, epoch, cache, store, queue, detector, clock, events, faults, stats);
+        return new Dpe(n, epoch, cache, store, queue, this::up, clock, events, faults, stats);
     }
 
     /** Runs the DPE; when it dies, starts a new one after a backoff, until the deployment is gone or we stop leading. */
@@ -183,7 +197,10 @@ public final class Cpe implements LeaderService {
                     Boolean was = last.get(node);
                     if (was == null) {
                         was = stored(node).map(NodeRegistry.Judgement::up).orElse(null);
-                        if (was != null) last.put(node, was);
+                        if (was != null) {
+                            last.put(node, was);
+                            judged.put(node, was);
+                        }
                     }
                     if (was == null || was != up) {
                         changes.put(node, up);
@@ -230,7 +247,10 @@ public final class Cpe implements LeaderService {
                 }
             }
             if (DeployTx.run(store.store(), events, ops, evs).committed()) {
-                for (String node : chunk) last.put(node, changes.get(node));
+                for (String node : chunk) {
+                    last.put(node, changes.get(node));
+                    judged.put(node, changes.get(node));
+                }
             }
             // not committed: another leader wrote meanwhile; the next tick reads it and judges again
             else for (String node : chunk) last.remove(node);

@@ -160,11 +160,11 @@ final class DeployCache implements AutoCloseable {
         if (m != null) m.remove(r.id());
     }
 
-    /** Everything a DPE of {@code deployment} decides from; node liveness from {@code detector} at {@code now}. */
-    ClusterSnapshot snapshot(String deployment, PhiAccrualDetector detector, Instant now, List<PendingWork> alsoPending) {
+    /** Everything a DPE of {@code deployment} decides from; node liveness from {@code up}. */
+    ClusterSnapshot snapshot(String deployment, java.util.function.Predicate<String> up, List<PendingWork> alsoPending) {
         List<NodeStatus> ns = new ArrayList<>();
         for (NodeRecord r : nodes().values()) {
-            ns.add(new NodeStatus(r.name(), detector.up(r.name(), now), r.standby(), r.labels()));
+            ns.add(new NodeStatus(r.name(), up.test(r.name()), r.standby(), r.labels()));
         }
         Map<String, List<ObservedService>> obs = new TreeMap<>();
         for (var e : observed.entrySet()) {

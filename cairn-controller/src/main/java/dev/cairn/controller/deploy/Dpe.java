@@ -34,7 +34,7 @@ final class Dpe {
     private final DeployCache cache;
     private final DeploymentStore store;
     private final WorkQueue queue;
-    private final PhiAccrualDetector detector;
+    private final java.util.function.Predicate<String> nodeUp;
     private final Clock clock;
     private final DeployEvents events;
     private final DpeFaults faults;
@@ -46,7 +46,7 @@ final class Dpe {
     private final Map<String, Integer> actionFailures = new HashMap<>();
     private List<TransitionAction> lastTransition = List.of();
 
-    Dpe(String name, long epoch, DeployCache cache, DeploymentStore store, WorkQueue queue, PhiAccrualDetector detector,
+    Dpe(String name, long epoch, DeployCache cache, DeploymentStore store, WorkQueue queue, java.util.function.Predicate<String> nodeUp,
         Clock clock, DeployEvents events, DpeFaults faults, DpeStats stats) {
         this.stats = stats;
         this.name = name;
@@ -54,7 +54,7 @@ final class Dpe {
         this.cache = cache;
         this.store = store;
         this.queue = queue;
-        this.detector = detector;
+        this.nodeUp = nodeUp;
         this.clock = clock;
         this.events = events;
         this.faults = faults;
@@ -100,7 +100,7 @@ final class Dpe {
         Instant now = clock.instant();
         takeResults(cache.results(name));
         submitted.values().removeIf(p -> cache.seen(p.node(), p.id()) || p.created().plus(SUBMITTED_GRACE).isBefore(now));
-        ClusterSnapshot s = cache.snapshot(name, detector, now, new ArrayList<>(submitted.values()));
+        ClusterSnapshot s = cache.snapshot(name, nodeUp, new ArrayList<>(submitted.values()));
         ClusterSnapshot snap = new ClusterSnapshot(s.nodes(), s.observed(), s.pending(), actionFailures);
         long t0 = System.nanoTime();
         DeploymentPlanner.Decision d = DeploymentPlanner.decide(spec, snap, memory, now);

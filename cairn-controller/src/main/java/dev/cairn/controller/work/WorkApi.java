@@ -41,7 +41,7 @@ public final class WorkApi {
             }
             Map<String, com.fasterxml.jackson.databind.JsonNode> byId = new LinkedHashMap<>();
             results.fields().forEachRemaining(e -> byId.put(e.getKey(), e.getValue()));
-            int removed = queue.completeAll(node, byId);
+            int removed = queue.completeAll(node, byId, inbox::cached);
             return Reply.ok(Map.of("acknowledged", byId.size(), "removed", removed));
         });
         r.post("/api/v1/nodes/{name}/work/{id}", req -> {

@@ -115,6 +115,11 @@ public final class WorkQueue {
      * transaction conflict (an item went or a result appeared meanwhile), each is completed alone.
      */
     public int completeAll(String node, Map<String, JsonNode> resultsById) {
+        return completeAll(node, resultsById, this::find);
+    }
+
+    /** {@link #completeAll(String, Map)} looking items up with {@code lookup} (e.g. a watch-fed copy) instead of the store. */
+    public int completeAll(String node, Map<String, JsonNode> resultsById, java.util.function.BiFunction<String, String, Optional<WorkItem>> lookup) {
         Names.requireNode(node);
         List<StoreOp> ops = new ArrayList<>();
         for (var e : resultsById.entrySet()) {
@@ -122,7 +127,7 @@ public final class WorkQueue {
             if (!id.matches("w-[0-9]+")) {
                 throw new CairnException(ErrorCode.BAD_REQUEST, "work id '" + id + "' is not valid", "ids look like w-0000000042");
             }
-            Optional<WorkItem> item = find(node, id);
+            Optional<WorkItem> item = lookup.apply(node, id);
             if (item.isEmpty()) continue;
             WorkItem w = item.get();
             StoredResult r = new StoredResult(w.kind(), w.epoch(), w.payload(), e.getValue(), clock.instant());

@@ -141,7 +141,7 @@ class DeployEventsTxTest {
         WorkQueue queue = new WorkQueue(store, Clock.systemUTC());
         try (DeployCache cache = new DeployCache(store, d -> { })) {
             await(() -> cache.spec("web") != null && cache.nodes().size() == 2);
-            Dpe dpe = new Dpe("web", 1, cache, deployments, queue, detector, Clock.systemUTC(), events, DpeFaults.NONE, new DpeStats());
+            Dpe dpe = new Dpe("web", 1, cache, deployments, queue, n -> detector.up(n, Instant.now()), Clock.systemUTC(), events, DpeFaults.NONE, new DpeStats());
             assertTrue(dpe.round());
             List<Event> sent = all("deployment.action.sent");
             int queued = 0;
