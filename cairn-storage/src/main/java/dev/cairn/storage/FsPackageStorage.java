@@ -34,6 +34,10 @@ import java.util.stream.Stream;
  */
 public final class FsPackageStorage implements PackageStorage {
     private static final int BUFFER = 1 << 16;
+    private static final long EARLY_FLUSH_BYTES = 64L << 20;
+    private static final long PARALLEL_FROM_BYTES = 8L << 20;
+    private static final int CHUNK = 1 << 20;
+    private static final int CHUNKS = 8;
     private final Path root;
 
     public FsPackageStorage(Path root) {
@@ -63,14 +67,7 @@ public final class FsPackageStorage implements PackageStorage {
             MessageDigest digest = Sha256.digest();
             long size = 0;
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                OutputStream out = Channels.newOutputStream(ch);
-                byte[] buf = new byte[BUFFER];
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    digest.update(buf, 0, n);
-                    out.write(buf, 0, n);
-                    size += n;
-                }
+                size = copy(in, ch, digest);
                 ch.force(true);
             }
             try {
@@ -138,6 +135,88 @@ public final class FsPackageStorage implements PackageStorage {
                 }
             }
         }
+    }
+
+    /**
+     * Streams {@code in} into {@code ch}, hashing it. The first 8 MiB
+     * on this thread; beyond that (a large blob) the hashing runs on a thread of its own, fed the
+     * chunks already written (a few 1 MiB buffers in flight), and the file is pushed to disk in the
+     * background every 64 MiB, so that reading, hashing and the disk
+     * work at the same time.
+     */
+    private static long copy(InputStream in, FileChannel ch, MessageDigest digest) throws IOException {
+        OutputStream out = Channels.newOutputStream(ch);
+        byte[] buf = new byte[BUFFER];
+        long size = 0;
+        int n;
+        while (size < PARALLEL_FROM_BYTES && (n = in.read(buf)) > 0) {
+            digest.update(buf, 0, n);
+            out.write(buf, 0, n);
+            size += n;
+        }
+        if (size < PARALLEL_FROM_BYTES) return size;
+        record Chunk(byte[] data, int length) {}
+        Chunk end = new Chunk(new byte[0], -1);
+        java.util.concurrent.BlockingQueue<byte[]> free = new java.util.concurrent.ArrayBlockingQueue<>(CHUNKS);
+        java.util.concurrent.BlockingQueue<Chunk> written = new java.util.concurrent.ArrayBlockingQueue<>(CHUNKS + 1);
+        for (int i = 0; i < CHUNKS; i++) free.add(new byte[CHUNK]);
+        Thread hasher = Thread.ofVirtual().name("cairn-storage-hash").start(() -> {
+            try {
+                for (Chunk c = written.take(); c != end; c = written.take()) {
+                    digest.update(c.data(), 0, c.length());
+                    free.put(c.data());
+                }
+            } catch (InterruptedException e) {
+                // the copy failed; nobody needs the hash
+            }
+        });
+        Thread flushing = null;
+        long unflushed = 0;
+        boolean done = false;
+        try {
+            while (true) {
+                byte[] b = free.take();
+                int got = in.readNBytes(b, 0, b.length);
+                if (got == 0) break;
+                out.write(b, 0, got);
+                written.put(new Chunk(b, got));
+                size += got;
+                unflushed += got;
+                if (unflushed >= EARLY_FLUSH_BYTES && (flushing == null || !flushing.isAlive())) {
+                    unflushed = 0;
+                    flushing = Thread.ofVirtual().name("cairn-storage-flush").start(() -> {
+                        try {
+                            ch.force(false);
+                        } catch (IOException ignored) {
+                            // the final force reports what went wrong
+                        }
+                    });
+                }
+            }
+            written.put(end);
+            joinUninterruptibly(hasher);
+            done = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while writing");
+        } finally {
+            if (!done) hasher.interrupt();
+            if (flushing != null) joinUninterruptibly(flushing);
+        }
+        return size;
+    }
+
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 
     private static void forceDirectory(Path dir) {

@@ -52,6 +52,18 @@ class FsPackageStorageTest extends PackageStorageContract {
     }
 
     @Test
+    void aLargeBlobHashedOnAThreadOfItsOwnHasTheRightHash() throws IOException {
+        // past the point where hashing moves to its own thread, and through every chunk buffer several times
+        byte[] data = new byte[(30 << 20) + 777];
+        new java.util.Random(7).nextBytes(data);
+        StorageKey k = StorageKey.of("staging", "large");
+        dev.cairn.core.storage.PutResult r = storage.put(k, new java.io.ByteArrayInputStream(data));
+        assertEquals(data.length, r.size());
+        assertEquals(dev.cairn.core.storage.Sha256.of(data), r.sha256());
+        assertEquals(data.length, Files.size(storage.root().resolve(k.value())));
+    }
+
+    @Test
     void opensFromUri() {
         PackageStorage s = PackageStorages.open(dir.resolve("via-uri").toUri().toString());
         s.put(StorageKey.of("staging", "x"), bytes("x"));
