@@ -78,7 +78,9 @@ public class PackagesBench {
         List<Double> ratios = new ArrayList<>();
         for (int r = 1; r <= repeats; r++) {
             Path dir = work.resolve("storage-" + r);
+            settle();
             double cp1 = cp(archive, work.resolve("cp-copy"));
+            settle();
             PackageStorage storage = new FsPackageStorage(dir);
             PackageService service = new PackageService(store, storage, PackageEvents.at(Clock.systemUTC()), UriFetcher.DEFAULT,
                     new PackageService.Config(4L << 30, PackageArchive.Limits.DEFAULT, RetryPolicy.DEFAULT, "http://127.0.0.1:7070"),
@@ -99,6 +101,7 @@ public class PackagesBench {
                 long t2 = System.nanoTime();
                 long peak = heapPeak();
                 double install = (t2 - t0) / 1e9;
+                settle();
                 double cp2 = cp(archive, work.resolve("cp-copy"));
                 double cpMean = (cp1 + cp2) / 2;
                 ratios.add(install / cpMean);
@@ -181,6 +184,16 @@ public class PackagesBench {
             }
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * The same start for every timed step: earlier writes on disk ({@code sync}), then a pause
+     * (BENCH_SETTLE_S seconds, default 5) — on the benchmark machine a large write right after
+     * another one was up to 6x slower, whichever came second.
+     */
+    static void settle() throws Exception {
+        new ProcessBuilder("sync").start().waitFor();
+        Thread.sleep(1000L * Integer.parseInt(System.getenv().getOrDefault("BENCH_SETTLE_S", "5")));
     }
 
     static double cp(Path from, Path to) throws Exception {
