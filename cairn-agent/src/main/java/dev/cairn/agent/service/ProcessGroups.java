@@ -12,12 +12,37 @@ import java.util.concurrent.TimeUnit;
 final class ProcessGroups {
     private ProcessGroups() {}
 
+    /**
+     * Starting a process is a native fork/exec that pins the virtual thread's carrier while it runs;
+     * agents start processes on these platform threads instead, so a burst of starts does not hold
+     * up the agent's other work (its heartbeats above all).
+     */
+    private static final java.util.concurrent.ExecutorService SPAWNER = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "process-spawner");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** {@code pb.start()} on a platform thread (see {@link #SPAWNER}). */
+    static Process start(ProcessBuilder pb) throws IOException {
+        if (!Thread.currentThread().isVirtual()) return pb.start();
+        try {
+            return SPAWNER.submit(pb::start).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting " + pb.command(), e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) throw io;
+            throw new IOException("cannot start " + pb.command() + ": " + e.getCause(), e.getCause());
+        }
+    }
+
     /** Sends a signal (TERM, KILL, ...) to every process of group {@code pgid}; false if there was none. */
     static boolean signal(long pgid, String signal) {
         if (pgid <= 1) return false;
         try {
-            Process p = new ProcessBuilder(List.of("/bin/sh", "-c", "kill -" + signal + " -" + pgid + " 2>/dev/null"))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = start(new ProcessBuilder(List.of("/bin/sh", "-c", "kill -" + signal + " -" + pgid + " 2>/dev/null"))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD));
             if (!p.waitFor(5, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return false;

@@ -95,7 +95,7 @@ public final class ServiceSupervisor implements AutoCloseable {
         pb.environment().put("CAIRN_SERVICE", spec.service());
         Process p;
         try {
-            p = pb.start();
+            p = ProcessGroups.start(pb);
         } catch (IOException ex) {
             if (e.spec == null) services.remove(spec.key());
             throw ex;

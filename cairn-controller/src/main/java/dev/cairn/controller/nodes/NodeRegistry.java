@@ -120,6 +120,10 @@ public final class NodeRegistry {
     /** How long the writer waits for more heartbeats before writing a batch (heartbeats are stamped on arrival). */
     static final Duration BATCH_WINDOW = Duration.ofMillis(50);
 
+    /** How long a heartbeat's answer waits for the store write that carries it. */
+    static final Duration STORE_WAIT = Duration.ofMillis(250);
+
+    private final Set<String> missing = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> registeredSeen = new ConcurrentHashMap<>();
     private final Set<String> heartbeatStored = ConcurrentHashMap.newKeySet();
     private final Object batchLock = new Object();
@@ -142,14 +146,29 @@ public final class NodeRegistry {
         Names.requireNode(name);
         Instant now = clock.instant(); // stamped on arrival, before any store round trip
         heartbeatListener.accept(name, now);
+        if (missing.remove(name)) {
+            throw new CairnException(ErrorCode.NOT_FOUND, "node '" + name + "' is not registered", "the agent registers again on its own");
+        }
         Long seen = registeredSeen.get(name);
         long t = System.nanoTime();
-        if (seen == null || t - seen > RECHECK_REGISTRATION.toNanos()) {
+        if (seen == null) { // first heartbeat here: check now
             if (!store.exists(NODES.child(name))) {
-                registeredSeen.remove(name);
                 throw new CairnException(ErrorCode.NOT_FOUND, "node '" + name + "' is not registered", "the agent registers again on its own");
             }
             registeredSeen.put(name, t);
+        } else if (t - seen > RECHECK_REGISTRATION.toNanos()) {
+            // seen before: check again in the background; a node found gone is told so on its next heartbeat
+            registeredSeen.put(name, t);
+            Thread.ofVirtual().name("registration-check").start(() -> {
+                try {
+                    if (!store.exists(NODES.child(name))) {
+                        registeredSeen.remove(name);
+                        missing.add(name);
+                    }
+                } catch (RuntimeException e) {
+                    registeredSeen.put(name, 0L); // store unavailable: check again next time
+                }
+            });
         }
         if (!heartbeatStored.contains(name)) { // the first one creates the entry
             store.put(HEARTBEATS.child(name), Json.bytes(new Heartbeat(now)));
@@ -166,7 +185,11 @@ public final class NodeRegistry {
         }
         if (flush) Thread.ofVirtual().name("heartbeat-writer").start(this::flushBatches);
         try {
-            mine.written.get();
+            // the heartbeat counts from now (this controller's detector has it); the reply waits for
+            // the store only so long, so that a slow store write does not slow the node's heartbeats
+            mine.written.get(STORE_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            return now;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CairnException(ErrorCode.UNAVAILABLE, "interrupted while storing the heartbeat of '" + name + "'", null);
