@@ -86,8 +86,9 @@ final class GroupCommit {
         try {
             r = store.transact(all);
         } catch (RuntimeException | Error e) {
-            // nothing was written (the store refused or could not be reached): each part on its own
-            for (Pending p : batch) run(p);
+            // the outcome is unknown (e.g. the connection dropped during the commit): every part hears
+            // what it would have heard alone, rather than being run again
+            for (Pending p : batch) p.result().completeExceptionally(e);
             return;
         }
         if (r instanceof TxResult.Committed c) {
