@@ -96,4 +96,46 @@ class GroupCommitTest {
         assertEquals(n + 1, inner.children(DIR).size());
         assertEquals(2, calls.get(), "the first alone, the 50 that waited together");
     }
+
+    @Test
+    void aCombinedTransactionThatThrowsAnswersEveryPartWithTheErrorAndRunsNothingAgain() throws Exception {
+        InMemoryCoordinationStore inner = new InMemoryCoordinationStore();
+        AtomicInteger calls = new AtomicInteger();
+        CountDownLatch arrived = new CountDownLatch(1);
+        CoordinationStore counted = counting(inner, calls, arrived);
+        // the second transaction (the combined one) fails as a dropped connection would
+        CoordinationStore failing = (CoordinationStore) Proxy.newProxyInstance(CoordinationStore.class.getClassLoader(),
+                new Class<?>[] {CoordinationStore.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("transact") && calls.get() == 1) {
+                        calls.incrementAndGet();
+                        throw new dev.cairn.core.CairnException(dev.cairn.core.ErrorCode.STORE_UNAVAILABLE, "connection lost", null);
+                    }
+                    try {
+                        return m.invoke(counted, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        GroupCommit group = new GroupCommit(failing);
+        int n = 5;
+        List<Future<TxResult>> results = new ArrayList<>();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            results.add(pool.submit(() -> group.transact(List.of(StoreOp.create(DIR.child("first"), new byte[0])))));
+            while (calls.get() == 0) Thread.sleep(1);
+            for (int i = 0; i < n; i++) {
+                StorePath p = DIR.child("r" + i);
+                results.add(pool.submit(() -> group.transact(List.of(StoreOp.create(p, new byte[0])))));
+            }
+            while (group.waiting() < n) Thread.sleep(1);
+            arrived.countDown();
+        }
+        assertTrue(results.get(0).get().committed());
+        for (int i = 1; i <= n; i++) {
+            java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.ExecutionException.class, results.get(i)::get);
+            assertEquals(dev.cairn.core.ErrorCode.STORE_UNAVAILABLE, ((dev.cairn.core.CairnException) e.getCause()).code());
+        }
+        assertEquals(List.of("first"), inner.children(DIR));
+        assertEquals(2, calls.get(), "the first alone, the combined one that failed; nothing run again");
+    }
 }
