@@ -87,4 +87,28 @@ class WorkChannelTest {
         assertEquals(1, queue.pending("n2").size());
         assertEquals("{}", Json.string(b.payload()));
     }
+
+    @Test
+    void aWholePollIsAcknowledgedInOneRequest() throws Exception {
+        queue.publishEpoch(2);
+        WorkItem a = queue.submit("n3", "test.echo", 2, Map.of("x", 1));
+        WorkItem b = queue.submit("n3", "test.echo", 2, Map.of("x", 2));
+        JsonNode polled = api.get("/api/v1/nodes/n3/work?wait=5s");
+        assertEquals(2, polled.path("items").size(), "the poll answers from the inbox's copy: " + polled);
+        JsonNode ack = api.post("/api/v1/nodes/n3/work", Map.of("results", Map.of(
+                a.id(), Map.of("ok", true, "n", 1), b.id(), Map.of("ok", false, "error", "boom"))));
+        assertEquals(2, ack.path("removed").asInt(), ack.toString());
+        assertTrue(queue.pending("n3").isEmpty());
+        WorkResult ra = WorkQueue.decodeResult("n3", a.id(), store.get(WorkQueue.RESULTS.child("n3").child(a.id())).orElseThrow().value());
+        WorkResult rb = WorkQueue.decodeResult("n3", b.id(), store.get(WorkQueue.RESULTS.child("n3").child(b.id())).orElseThrow().value());
+        assertTrue(ra.ok());
+        assertEquals(1, ra.payload().path("x").asInt(), "the result carries the item it answers");
+        assertFalse(rb.ok());
+        assertEquals("boom", rb.result().path("error").asText());
+        // again (the answer was lost): nothing left to remove, no error
+        assertEquals(0, api.post("/api/v1/nodes/n3/work", Map.of("results", Map.of(a.id(), Map.of("ok", true)))).path("removed").asInt());
+        CairnException bad = assertThrows(CairnException.class, () -> api.post("/api/v1/nodes/n3/work", Map.of("results", java.util.List.of())));
+        assertEquals(ErrorCode.BAD_REQUEST, bad.code());
+        assertTrue(bad.getMessage().contains("results"), bad.getMessage());
+    }
 }
