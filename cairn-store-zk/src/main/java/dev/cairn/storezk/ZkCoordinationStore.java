@@ -210,45 +210,22 @@ public final class ZkCoordinationStore implements CoordinationStore {
     @Override
     public TxResult transact(List<StoreOp> ops) {
         return call(() -> {
-            // ZooKeeper needs parents to exist before a multi creates children under them: each distinct
-            // parent once per transaction, and only when it is missing (a cheap exists check)
-            java.util.Set<StorePath> parents = new java.util.LinkedHashSet<>();
-            for (StoreOp op : ops) {
-                StorePath parent = switch (op) {
-                    case StoreOp.Create c -> c.path().parent();
-                    case StoreOp.CreateSequential c -> c.path();
-                    default -> null;
-                };
-                if (parent != null && !parent.isRoot()) parents.add(parent);
-            }
-            for (StorePath parent : parents) {
-                if (client.checkExists().forPath(zk(parent)) == null) {
-                    try {
-                        client.create().creatingParentContainersIfNeeded().forPath(zk(parent));
-                    } catch (KeeperException.NodeExistsException ignored) {
-                        // already there
-                    }
+            // ZooKeeper needs parents to exist before a multi creates children under them. Optimistic:
+            // run the multi at once (one round trip in the usual case, where the parents exist); when
+            // a create fails because its parent is missing, create the missing parents and run it
+            // again. A parent may vanish again in between (an empty container is removed), so a few
+            // rounds are allowed.
+            List<CuratorTransactionResult> results = null;
+            for (int attempt = 0; results == null; attempt++) {
+                try {
+                    results = client.transaction().forOperations(curatorOps(ops));
+                } catch (KeeperException e) {
+                    int failed = failedIndex(e);
+                    boolean missingParent = failed >= 0 && failedCode(e, failed) == KeeperException.Code.NONODE
+                            && (ops.get(failed) instanceof StoreOp.Create || ops.get(failed) instanceof StoreOp.CreateSequential);
+                    if (!missingParent || attempt >= 3) return conflict(ops, e);
+                    createParents(ops);
                 }
-            }
-            List<CuratorOp> curatorOps = new ArrayList<>();
-            for (StoreOp op : ops) {
-                curatorOps.add(switch (op) {
-                    case StoreOp.Create c -> client.transactionOp().create().forPath(zk(c.path()), c.data());
-                    case StoreOp.CreateSequential c -> client.transactionOp().create()
-                            .withMode(CreateMode.PERSISTENT_SEQUENTIAL).forPath(zk(c.path().child(c.name())), c.data());
-                    case StoreOp.SetData s -> client.transactionOp().setData()
-                            .withVersion((int) s.expectedVersion()).forPath(zk(s.path()), s.data());
-                    case StoreOp.Delete d -> client.transactionOp().delete()
-                            .withVersion((int) d.expectedVersion()).forPath(zk(d.path()));
-                    case StoreOp.Check ch -> client.transactionOp().check()
-                            .withVersion((int) ch.expectedVersion()).forPath(zk(ch.path()));
-                });
-            }
-            List<CuratorTransactionResult> results;
-            try {
-                results = client.transaction().forOperations(curatorOps);
-            } catch (KeeperException e) {
-                return conflict(ops, e);
             }
             List<Long> versions = new ArrayList<>();
             List<StorePath> paths = new ArrayList<>();
@@ -265,6 +242,64 @@ public final class ZkCoordinationStore implements CoordinationStore {
             }
             return new TxResult.Committed(List.copyOf(versions), List.copyOf(paths));
         });
+    }
+
+    private List<CuratorOp> curatorOps(List<StoreOp> ops) throws Exception {
+        List<CuratorOp> curatorOps = new ArrayList<>();
+        for (StoreOp op : ops) {
+            curatorOps.add(switch (op) {
+                case StoreOp.Create c -> client.transactionOp().create().forPath(zk(c.path()), c.data());
+                case StoreOp.CreateSequential c -> client.transactionOp().create()
+                        .withMode(CreateMode.PERSISTENT_SEQUENTIAL).forPath(zk(c.path().child(c.name())), c.data());
+                case StoreOp.SetData s -> client.transactionOp().setData()
+                        .withVersion((int) s.expectedVersion()).forPath(zk(s.path()), s.data());
+                case StoreOp.Delete d -> client.transactionOp().delete()
+                        .withVersion((int) d.expectedVersion()).forPath(zk(d.path()));
+                case StoreOp.Check ch -> client.transactionOp().check()
+                        .withVersion((int) ch.expectedVersion()).forPath(zk(ch.path()));
+            });
+        }
+        return curatorOps;
+    }
+
+    /** Creates the missing parents of the transaction's creates (each distinct parent once). */
+    private void createParents(List<StoreOp> ops) throws Exception {
+        java.util.Set<StorePath> parents = new java.util.LinkedHashSet<>();
+        for (StoreOp op : ops) {
+            StorePath parent = switch (op) {
+                case StoreOp.Create c -> c.path().parent();
+                case StoreOp.CreateSequential c -> c.path();
+                default -> null;
+            };
+            if (parent != null && !parent.isRoot()) parents.add(parent);
+        }
+        for (StorePath parent : parents) {
+            if (client.checkExists().forPath(zk(parent)) == null) {
+                try {
+                    client.create().creatingParentContainersIfNeeded().forPath(zk(parent));
+                } catch (KeeperException.NodeExistsException ignored) {
+                    // already there
+                }
+            }
+        }
+    }
+
+    /** The index of the operation that failed a multi, or -1 when ZooKeeper did not say. */
+    private static int failedIndex(KeeperException e) {
+        List<org.apache.zookeeper.OpResult> rs = e.getResults();
+        if (rs == null) return -1;
+        for (int i = 0; i < rs.size(); i++) {
+            if (rs.get(i) instanceof org.apache.zookeeper.OpResult.ErrorResult er
+                    && er.getErr() != KeeperException.Code.OK.intValue()
+                    && er.getErr() != KeeperException.Code.RUNTIMEINCONSISTENCY.intValue()) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static KeeperException.Code failedCode(KeeperException e, int index) {
+        return e.getResults().get(index) instanceof org.apache.zookeeper.OpResult.ErrorResult er ? KeeperException.Code.get(er.getErr()) : e.code();
     }
 
     private static TxResult conflict(List<StoreOp> ops, KeeperException e) {

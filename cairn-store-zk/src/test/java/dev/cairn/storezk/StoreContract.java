@@ -71,6 +71,28 @@ abstract class StoreContract {
     }
 
     @Test
+    void transactionsCreateMissingParentsButAMissingEntryStaysAConflict() {
+        // creates deep below parents that do not exist, sequential ones included, in one transaction
+        StorePath deep = StorePath.of("t5", "a", "b", "c", "leaf");
+        StorePath seqDir = StorePath.of("t5", "x", "log");
+        TxResult r = store().transact(List.of(StoreOp.create(deep, b("1")), new StoreOp.CreateSequential(seqDir, "e-", b("2"))));
+        assertTrue(r.committed(), r::toString);
+        assertEquals("1", s(store().get(deep).orElseThrow().value()));
+        assertEquals(1, store().children(seqDir).size());
+
+        // a set, delete or check of a missing entry is the caller's conflict, not a parent to make
+        StorePath nowhere = StorePath.of("t5", "nowhere", "entry");
+        TxResult set = store().transact(List.of(StoreOp.create(StorePath.of("t5", "y", "z"), b("3")), StoreOp.set(nowhere, b("4"), StoreOp.ANY_VERSION)));
+        TxResult.Conflict c = assertInstanceOf(TxResult.Conflict.class, set);
+        assertEquals(1, c.index());
+        assertEquals(TxResult.Reason.MISSING, c.reason());
+        assertFalse(store().exists(StorePath.of("t5", "y", "z")), "nothing of a refused transaction is written");
+        assertFalse(store().exists(nowhere));
+        TxResult del = store().transact(List.of(StoreOp.delete(nowhere, StoreOp.ANY_VERSION)));
+        assertEquals(TxResult.Reason.MISSING, assertInstanceOf(TxResult.Conflict.class, del).reason());
+    }
+
+    @Test
     void sequentialEntriesGrowInsideTransactions() {
         StorePath log = StorePath.of("t4", "events");
         StorePath first = store().createSequential(log, "e-", b("1"));
