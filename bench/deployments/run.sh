@@ -15,6 +15,18 @@ trap 'rm -rf "$WORK"' EXIT
 ./mvnw -B -o -q -pl cairn-cli dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
 ./mvnw -B -o -q -pl cairn-controller dependency:build-classpath -Dmdep.outputFile="$WORK/cp2.txt" >/dev/null
 CP="$ROOT/cairn-cli/target/classes:$(cat "$WORK/cp.txt"):$(cat "$WORK/cp2.txt")"
+# run from copies: a build elsewhere in this checkout must not replace a jar under the running benchmark
+mkdir -p "$WORK/lib"
+cp -r "$ROOT/cairn-cli/target/classes" "$WORK/cli-classes"
+COPY="$WORK/cli-classes"
+IFS=: read -ra ENTRIES <<< "$(cat "$WORK/cp.txt"):$(cat "$WORK/cp2.txt")"
+for e in "${ENTRIES[@]}"; do
+  [[ -f "$e" ]] || continue
+  n="$WORK/lib/$(basename "$(dirname "$e")")-$(basename "$e")"
+  [[ -f "$n" ]] || cp "$e" "$n"
+  COPY="$COPY:$n"
+done
+CP="$COPY"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 what=${1:-failover}
 if [[ "$what" == failover ]]; then
