@@ -1,9 +1,6 @@
 package dev.cairn.controller.deploy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.core.CairnException;
-import dev.cairn.core.Json;
 import dev.cairn.core.events.EventDraft;
 import dev.cairn.core.events.EventLog;
 import dev.cairn.core.store.StoreOp;
@@ -119,25 +116,6 @@ public interface DeployEvents {
      * oversized data is replaced by {@code {"truncated":true}}.
      */
     static EventDraft draft(String type, String subject, String message, Map<String, ?> data) {
-        String s = fit(subject, EventDraft.MAX_SUBJECT);
-        String m = fit(message, EventDraft.MAX_MESSAGE);
-        ObjectNode d = null;
-        if (data != null && !data.isEmpty()) {
-            JsonNode tree = Json.MAPPER.valueToTree(data);
-            d = tree instanceof ObjectNode o ? o : null;
-            if (d != null && Json.bytes(d).length > EventDraft.MAX_DATA_BYTES) d = Json.MAPPER.createObjectNode().put("truncated", true);
-        }
-        return new EventDraft(type, s.isBlank() ? "-" : s, m.isBlank() ? type : m, d);
-    }
-
-    private static String fit(String text, int max) {
-        if (text == null) return "";
-        StringBuilder sb = new StringBuilder(Math.min(text.length(), max));
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            sb.append(Character.isISOControl(c) ? ' ' : c);
-        }
-        String one = sb.toString().strip();
-        return one.length() <= max ? one : one.substring(0, max - 1) + "…";
+        return dev.cairn.controller.events.EventEmitter.draft(type, subject, message, data);
     }
 }

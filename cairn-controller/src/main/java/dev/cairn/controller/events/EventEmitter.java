@@ -13,12 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A forgiving front to the log for subsystems that report decisions and observations through a
- * callback {@code (type, subject, message, data)} (the packages' {@code PackageEvents}, the CPE's
- * {@code DeployEvents}, state runs): it never throws, and makes what it can fit — control
- * characters become spaces, overlong text is cut with "…", oversized data is replaced by
- * {@code {"truncated":true}}. An invalid type or a store outage drops the event with a warning.
- * Wire it by method reference: {@code PackageEvents pe = emitter::emit}.
+ * A forgiving front to the log: {@link #draft} makes an event fit — control characters become
+ * spaces, overlong text is cut with "…", oversized data is replaced by {@code {"truncated":true}}
+ * — for the subsystems that write events inside their own transactions (deployments, state runs,
+ * instances); {@link #emit} appends one on its own and never throws (an invalid type or a store
+ * outage drops the event with a warning).
  *
  * <p>Events appended here are their own transaction. Where an event describes a store change,
  * write it with the change instead ({@link EventLog#transact} or {@link EventLog#appendOp}).
