@@ -2,7 +2,6 @@ package dev.cairn.cli;
 
 import dev.cairn.controller.Controller;
 import dev.cairn.controller.ControllerConfig;
-import dev.cairn.controller.events.EventEmitter;
 import dev.cairn.controller.events.EventOptions;
 import dev.cairn.controller.events.Events;
 import dev.cairn.controller.modules.ModuleStore;
@@ -64,7 +63,6 @@ public final class ClusterAssembly {
         Controller c = new Controller(config, store, clock);
         Events events = Events.install(c, eventOptions);
         c.addCloseable(events);
-        EventEmitter emitter = new EventEmitter(events.log());
         PackageStorage storage = PackageStorages.open(paths.storage());
         // package events go into the queue change's own transaction; the log then wakes its followers
         PackageEvents packageEvents = new PackageEvents(clock, events.log()::committed);
