@@ -23,11 +23,14 @@ final class ProcessGroups {
         return t;
     });
 
-    /** {@code pb.start()} on a platform thread (see {@link #SPAWNER}). */
+    /**
+     * {@code pb.start()} on a platform thread (see {@link #SPAWNER}), retried while exec reports a
+     * transient "Text file busy" (see {@link dev.cairn.states.modules.Proc#start}).
+     */
     static Process start(ProcessBuilder pb) throws IOException {
-        if (!Thread.currentThread().isVirtual()) return pb.start();
+        if (!Thread.currentThread().isVirtual()) return dev.cairn.states.modules.Proc.start(pb);
         try {
-            return SPAWNER.submit(pb::start).get();
+            return SPAWNER.submit(() -> dev.cairn.states.modules.Proc.start(pb)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while starting " + pb.command(), e);

@@ -24,6 +24,30 @@ public final class Proc {
 
     public record Result(long pid, int retcode, String stdout, String stderr, boolean timedOut, String error) {}
 
+    /**
+     * {@code pb.start()}, retried for about a second while exec fails with ETXTBSY ("Text file busy").
+     * That error is transient when the executable was just written: a process forked at the same
+     * moment by another thread of this JVM briefly holds the writer's descriptor until it execs.
+     */
+    public static Process start(ProcessBuilder pb) throws IOException {
+        long delayMs = 2;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return pb.start();
+            } catch (IOException e) {
+                String m = String.valueOf(e.getMessage());
+                if (attempt >= 10 || !(m.contains("Text file busy") || m.contains("error=26,") || m.contains("error: 26 "))) throw e;
+                try {
+                    Thread.sleep(delayMs);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                delayMs = Math.min(delayMs * 2, 250);
+            }
+        }
+    }
+
     public static List<String> shell(String command) { return List.of("/bin/sh", "-c", command); }
 
     public static Result run(List<String> argv, Options o) {
@@ -46,7 +70,7 @@ public final class Proc {
         if (!o.env().isEmpty()) pb.environment().putAll(o.env()); // untouched, the child inherits without a copy
         Process p;
         try {
-            p = pb.start();
+            p = start(pb);
         } catch (IOException e) {
             return new Result(-1, 127, "", String.valueOf(e.getMessage()), false, e.getMessage());
         }
