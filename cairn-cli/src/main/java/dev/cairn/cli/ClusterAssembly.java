@@ -70,6 +70,7 @@ public final class ClusterAssembly {
         PackageService packages = new PackageService(store, storage, packageEvents, UriFetcher.DEFAULT,
                 new PackageService.Config(PackageService.Config.DEFAULT.maxUploadBytes(), PackageService.Config.DEFAULT.limits(),
                         PackageService.Config.DEFAULT.retry(), base, PackageService.Config.DEFAULT.parallelism()), clock);
+        packages.assetBaseUrl(c::url); // the port really bound (--port 0 picks one)
         PackageProcessing processing = new PackageProcessing(packages, Duration.ofMillis(500), Duration.ofMinutes(1));
         c.addLeaderService(processing);
         PackagesApi.register(c.router(), packages, processing::wake);

@@ -141,6 +141,44 @@ class PackagesEndToEndTest {
                 "package files under packages/<name>/<version>/");
     }
 
+    /**
+     * An offline install: the asset is fetched into the cluster's storage and the stored
+     * resource.json points at this controller's own copy, on the port it really listens on (the
+     * cluster here runs with --port 0).
+     */
+    @Test
+    void withAssetsTheStoredResourcePointsAtTheControllersCopy() throws Exception {
+        Path root = tmp.resolve("asset-repo");
+        Path pkg = Files.createDirectories(root.resolve("repo/packages/A/assetful/0"));
+        byte[] asset = "pretend this is a jar".getBytes(StandardCharsets.UTF_8);
+        Path assetFile = Files.write(Files.createDirectories(root.resolve("assets")).resolve("app.jar"), asset);
+        Files.writeString(pkg.resolve("package.json"), """
+                {"packagingVersion": "3.0", "name": "assetful", "version": "1.0.0", "maintainer": "ops@example.com",
+                 "description": "a package with one asset", "tags": ["test"]}
+                """);
+        Files.writeString(pkg.resolve("resource.json"), """
+                {"assets": {"uris": {"app-jar": "%s"}}}
+                """.formatted(assetFile.toUri()));
+        Files.createDirectories(root.resolve("repo/meta"));
+        Files.writeString(root.resolve("repo/meta/index.json"), "{\"packages\":[{\"name\":\"assetful\",\"currentVersion\":\"1.0.0\","
+                + "\"description\":\"a package with one asset\",\"tags\":[\"test\"],\"versions\":{\"1.0.0\":\"0\"}}]}");
+        CliRunner add = cli("repo", "add", "assets", root.toUri().toString());
+        assertEquals(0, add.exit(), add.err());
+
+        CliRunner install = cli("package", "install", "assetful@1.0.0", "--with-assets", "--wait");
+        assertEquals(0, install.exit(), install.out() + install.err());
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        var resource = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/api/v1/packages/assetful/1.0.0/files/resource.json")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, resource.statusCode(), new String(resource.body(), StandardCharsets.UTF_8));
+        String assetUrl = Json.tree(resource.body()).path("assets").path("uris").path("app-jar").asText();
+        assertTrue(assetUrl.startsWith(url + "/api/v1/packages/assetful/1.0.0/files/"), assetUrl + " is served by " + url);
+        var copy = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(assetUrl)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, copy.statusCode(), assetUrl);
+        assertTrue(java.util.Arrays.equals(asset, copy.body()), "the cluster's copy has the asset's bytes");
+    }
+
     @Test
     void badInputIsRefusedWithAHint() throws Exception {
         Path junk = Files.writeString(tmp.resolve("junk.zip"), "this is not a zip");

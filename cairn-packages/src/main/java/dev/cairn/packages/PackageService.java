@@ -63,6 +63,7 @@ public final class PackageService {
     private final UniverseCatalog catalog;
     private final Config config;
     private final Clock clock;
+    private volatile java.util.function.Supplier<String> assetBaseUrl;
 
     public PackageService(CoordinationStore store, PackageStorage storage, PackageEvents events, UriFetcher fetcher,
                           Config config, Clock clock) {
@@ -72,6 +73,16 @@ public final class PackageService {
         this.catalog = new UniverseCatalog(registry);
         this.config = config;
         this.clock = clock;
+        this.assetBaseUrl = config::assetBaseUrl;
+    }
+
+    /**
+     * Where --with-assets installs point their stored resource.json, asked at each install instead
+     * of {@link Config#assetBaseUrl}: a controller passes its own address once it knows the port it
+     * listens on (which {@code --port 0} leaves to the system).
+     */
+    public void assetBaseUrl(java.util.function.Supplier<String> base) {
+        this.assetBaseUrl = java.util.Objects.requireNonNull(base);
     }
 
     public PackageQueue queue() { return queue; }
@@ -289,9 +300,10 @@ public final class PackageService {
     }
 
     public PackageProcessor newProcessor(StepHook hook) {
-        String base = config.assetBaseUrl().replaceAll("/+$", "");
+        java.util.function.Supplier<String> base = assetBaseUrl;
         UniverseInstallSource universe = new UniverseInstallSource(registry, registry.fetcher(),
-                (c, path) -> base + "/api/v1/packages/" + c.name() + "/" + c.version() + "/files/" + path.replace("/", "%2F"));
+                (c, path) -> base.get().replaceAll("/+$", "") + "/api/v1/packages/" + c.name() + "/" + c.version() + "/files/"
+                        + path.replace("/", "%2F"));
         return new PackageProcessor(queue, storage, universe, new ArchiveInstallSource(storage, config.limits()),
                 config.retry(), hook);
     }
