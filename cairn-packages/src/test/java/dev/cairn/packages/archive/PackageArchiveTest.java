@@ -144,6 +144,9 @@ class PackageArchiveTest {
         assertTrue(refused("just text".getBytes()).getMessage().contains("neither a zip nor a tar.gz"));
         byte[] good = Archives.tarGz(MANIFEST, file("big", "x".repeat(100_000)));
         assertTrue(refused(Arrays.copyOf(good, good.length / 2)).getMessage().startsWith("package archive is corrupt"));
+        byte[] badCrc = good.clone();
+        badCrc[badCrc.length - 8] ^= 0x5a; // the gzip trailer's CRC-32 no longer matches the content
+        assertTrue(refused(badCrc).getMessage().startsWith("package archive is corrupt"));
         byte[] zip = Archives.zip(MANIFEST, file("a", "b"));
         assertTrue(refused(Arrays.copyOf(zip, zip.length - 30)).getMessage().startsWith("package archive is corrupt"));
         assertTrue(refused(Archives.tarGz(MANIFEST, file("a", "1"), file("a", "2"))).getMessage().contains("twice"));
