@@ -22,7 +22,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -63,7 +62,7 @@ public final class FsPackageStorage implements PackageStorage {
         Path tmp = null;
         try {
             Files.createDirectories(target.getParent());
-            tmp = target.getParent().resolve(StorageKey.TMP_PREFIX + "-" + UUID.randomUUID());
+            tmp = target.getParent().resolve(tmpName());
             MessageDigest digest = Sha256.digest();
             long size = 0;
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -106,7 +105,7 @@ public final class FsPackageStorage implements PackageStorage {
         Path tmp = null;
         try {
             Files.createDirectories(target.getParent());
-            tmp = target.getParent().resolve(StorageKey.TMP_PREFIX + "-" + UUID.randomUUID());
+            tmp = target.getParent().resolve(tmpName());
             try {
                 Files.createLink(tmp, source);
             } catch (UnsupportedOperationException | IOException linkRefused) {
@@ -204,6 +203,16 @@ public final class FsPackageStorage implements PackageStorage {
             if (flushing != null) joinUninterruptibly(flushing);
         }
         return size;
+    }
+
+    /**
+     * A temporary file's name: 128 random bits from {@link java.util.concurrent.ThreadLocalRandom}
+     * (UUID.randomUUID draws on one shared SecureRandom, which many concurrent small writes queue on).
+     * It only has to differ from other writers' in the same directory, and CREATE_NEW refuses a clash.
+     */
+    private static String tmpName() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        return StorageKey.TMP_PREFIX + "-" + Long.toHexString(r.nextLong()) + Long.toHexString(r.nextLong());
     }
 
     private static void joinUninterruptibly(Thread t) {
