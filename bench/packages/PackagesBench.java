@@ -58,7 +58,7 @@ public class PackagesBench {
         try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(work.resolve("zk"), 0);
              ZkCoordinationStore store = ZkCoordinationStore.connect(zk.connectString())) {
             if (sizeMiB > 0) largeInstall(work, sizeMiB, store);
-            if (small > 0) smallInstalls(work, small, store);
+            if (small > 0) smallInstalls(work, small, COUNT ? counting(CoordinationStore.class, store) : store);
         }
         deleteTree(work);
     }
@@ -101,6 +101,10 @@ public class PackagesBench {
                 long t2 = System.nanoTime();
                 long peak = heapPeak();
                 double install = (t2 - t0) / 1e9;
+                // every timed step starts right after the previous one's 1 GiB was deleted: on a thin-provisioned
+                // disk, writing into freed blocks and into never-used ones differ by up to 2x
+                loop.close();
+                deleteTree(dir);
                 settle();
                 double cp2 = cp(archive, work.resolve("cp-copy"));
                 double cpMean = (cp1 + cp2) / 2;
@@ -112,7 +116,6 @@ public class PackagesBench {
                 System.out.printf("run %d: heap: %d MiB used before, peak %d MiB during the install (growth %d MiB)%n",
                         r, base >> 20, peak >> 20, Math.max(0, peak - base) >> 20);
             }
-            deleteTree(dir);
         }
         List<Double> sorted = ratios.stream().sorted().toList();
         System.out.printf("ratio install/cp over %d runs: median %.2f (min %.2f, max %.2f)%n", ratios.size(),
@@ -122,14 +125,59 @@ public class PackagesBench {
 
     static void smallInstalls(Path work, int n, CoordinationStore store) throws Exception {
         PackageStorage storage = new FsPackageStorage(work.resolve("storage-small"));
+        if (COUNT) storage = counting(PackageStorage.class, storage);
         PackageService.Config d = PackageService.Config.DEFAULT;
         PackageService service = new PackageService(store, storage, PackageEvents.at(Clock.systemUTC()), UriFetcher.DEFAULT,
                 new PackageService.Config(d.maxUploadBytes(), d.limits(), d.retry(), d.assetBaseUrl(), PARALLELISM), Clock.systemUTC());
-        List<byte[]> archives = new ArrayList<>();
-        for (int i = 0; i < n; i++) archives.add(smallArchive("p" + i));
-        // "queued at once": every request is its own virtual thread (as many concurrent API calls would be)
         PackageProcessorLoop loop = service.newProcessorLoop(Duration.ofMillis(200), Duration.ofHours(1));
         loop.start();
+        // A controller runs for days: its code is compiled long before a burst of requests. The
+        // warm-up round installs WARMUP other packages the same way first (BENCH_WARMUP=0: a cold JVM).
+        int warmup = Integer.parseInt(System.getenv().getOrDefault("BENCH_WARMUP", "300"));
+        if (warmup > 0) {
+            double s = smallRound(service, loop, "w", warmup);
+            System.out.printf("warm-up: %d other small installs the same way in %.2f s (%.0f ops/s, not the measurement)%n",
+                    warmup, s, warmup / s);
+        }
+        CALLS.clear();
+        double s = smallRound(service, loop, "p", n);
+        if (COUNT) {
+            System.out.println("  calls per install in the measured round (BENCH_COUNT=1):");
+            CALLS.entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                    .forEach(e -> System.out.printf("    %-40s %6.2f%n", e.getKey(), e.getValue().sum() / (double) n));
+        }
+        loop.close();
+        long installed = service.state().packages().stream().filter(st -> st.row() == 16 && st.name().startsWith("p")).count();
+        System.out.printf("parallelism %d, %s: %d small CLI installs submitted at once, the processor loop running: "
+                        + "all installed after %.2f s: end to end %.0f ops/s; %d installed%n",
+                PARALLELISM, warmup > 0 ? "after " + warmup + " warm-up installs" : "cold JVM", n, s, n / s, installed);
+    }
+
+    static final boolean COUNT = "1".equals(System.getenv("BENCH_COUNT"));
+    static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> CALLS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Counts the calls made through an interface (BENCH_COUNT=1: where the time of a small install goes). */
+    @SuppressWarnings("unchecked")
+    static <T> T counting(Class<T> type, T target) {
+        return (T) java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, m, a) -> {
+            String key = type.getSimpleName() + "." + m.getName();
+            if (m.getName().equals("transact") && a != null && a[0] instanceof List<?> ops) {
+                CALLS.computeIfAbsent(key + " ops", k -> new java.util.concurrent.atomic.LongAdder()).add(ops.size());
+            }
+            CALLS.computeIfAbsent(key, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+            try {
+                return m.invoke(target, a);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+            }
+        });
+    }
+
+    /** Submits n small installs at once (each request on its own virtual thread) and waits until the queue is empty. */
+    static double smallRound(PackageService service, PackageProcessorLoop loop, String prefix, int n) throws Exception {
+        List<byte[]> archives = new ArrayList<>();
+        for (int i = 0; i < n; i++) archives.add(smallArchive(prefix + i));
         long t0 = System.nanoTime();
         try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             List<java.util.concurrent.Future<OperationTicket>> fs = new ArrayList<>();
@@ -146,12 +194,9 @@ public class PackagesBench {
         // the leader's loop works the queue as it fills, as in a running controller
         while (!service.queue().operationCoordinates().isEmpty()) Thread.sleep(5);
         long t2 = System.nanoTime();
-        loop.close();
-        long installed = service.state().packages().stream().filter(s -> s.row() == 16).count();
-        System.out.printf("parallelism %d: ", PARALLELISM);
-        System.out.printf("%d small CLI installs submitted at once, the processor loop running: all queued after %.2f s (%.0f/s), "
-                        + "all installed after %.2f s: end to end %.0f ops/s; %d installed%n",
-                n, (t1 - t0) / 1e9, n / ((t1 - t0) / 1e9), (t2 - t0) / 1e9, n / ((t2 - t0) / 1e9), installed);
+        System.out.printf("  %s round: all %d queued after %.2f s (%.0f/s), queue empty after %.2f s%n", prefix, n, (t1 - t0) / 1e9,
+                n / ((t1 - t0) / 1e9), (t2 - t0) / 1e9);
+        return (t2 - t0) / 1e9;
     }
 
     /** What PackageBuilder makes, at gzip level 1 so that preparing 1 GiB does not take minutes. */
