@@ -133,7 +133,7 @@ public class PackagesBench {
         loop.start();
         // A controller runs for days: its code is compiled long before a burst of requests. The
         // warm-up round installs WARMUP other packages the same way first (BENCH_WARMUP=0: a cold JVM).
-        int warmup = Integer.parseInt(System.getenv().getOrDefault("BENCH_WARMUP", "300"));
+        int warmup = Integer.parseInt(System.getenv().getOrDefault("BENCH_WARMUP", "2000"));
         if (warmup > 0) {
             double s = smallRound(service, loop, "w", warmup);
             System.out.printf("warm-up: %d other small installs the same way in %.2f s (%.0f ops/s, not the measurement)%n",

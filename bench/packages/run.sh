@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Package benchmark (issue 3): bench/packages/run.sh [SIZE_MIB] [SMALL_INSTALLS] [WORK_DIR]
+# Package benchmark: bench/packages/run.sh [SIZE_MIB] [SMALL_INSTALLS] [WORK_DIR]
+# Environment: BENCH_XMX (512m), BENCH_REPEATS (3), BENCH_SETTLE_S (5), BENCH_PARALLELISM (16),
+# BENCH_WARMUP (2000 small installs before the measured ones; 0 = a cold JVM), BENCH_COUNT=1 (calls per install)
 # Needs cairn-core, cairn-storage, cairn-store-zk and cairn-packages built (mvn install).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
