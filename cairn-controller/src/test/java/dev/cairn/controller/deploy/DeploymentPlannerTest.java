@@ -186,4 +186,58 @@ class DeploymentPlannerTest {
                 List.of(), Map.of()), Memory.empty("web"));
         assertEquals(2, both.actions().size(), both.actions().toString());
     }
+
+    /**
+     * Pacemaker's mandatory order: if first is restarted (here: its node is lost and it starts
+     * elsewhere), then is stopped and started again after it, on its node (crm_simulate gives
+     * "Start a, Restart b due to required a start" for the same cluster).
+     */
+    @Test
+    void whenFirstIsRecoveredElsewhereThenIsRestartedAfterIt() {
+        DeploymentSpec ordered = DeploymentReader.fromYaml(YAML + "constraints:\n  - {type: order, first: a, then: b}\n");
+        ObservedService a = new ObservedService("web", "a", ordered.service("a").orElseThrow().hash(), "running", 42, NOW, 0, false, null);
+        ObservedService b = new ObservedService("web", "b", ordered.service("b").orElseThrow().hash(), "running", 43, NOW, 0, false, null);
+        Map<String, List<ObservedService>> obs = Map.of("n1", List.of(a), "n2", List.of(b));
+        Decision steady = decide(ordered, new ClusterSnapshot(nodes(), obs, List.of(), Map.of()), Memory.empty("web"));
+        assertEquals(List.of(), steady.actions(), "nothing to do while both run");
+
+        Decision lost = decide(ordered, new ClusterSnapshot(nodes("n1"), obs, List.of(), Map.of()), steady.memory());
+        assertTrue(lost.actions().stream().anyMatch(x -> x instanceof DeployAction.Stop s && s.service().equals("b") && s.node().equals("n2")),
+                "b is stopped for its restart: " + lost.actions());
+        String aNode = lost.actions().stream().filter(x -> x instanceof DeployAction.Start s && s.service().id().equals("a"))
+                .map(x -> ((DeployAction.Start) x).node()).findFirst().orElse(null);
+        assertTrue(aNode != null && !aNode.equals("n1"), "a starts on a node that is up: " + lost.actions());
+        assertEquals("stopping", state(lost, "b"));
+
+        // b reported stopped, a started: b starts again, after a
+        ObservedService aMoved = new ObservedService("web", "a", a.hash(), "running", 44, NOW.plusSeconds(2), 0, false, null);
+        Map<String, List<ObservedService>> after = new HashMap<>();
+        after.put("n1", List.of(a));
+        after.computeIfAbsent(aNode, k -> new ArrayList<>()).add(aMoved);
+        Decision restart = decide(ordered, new ClusterSnapshot(nodes("n1"), after, List.of(), Map.of()), lost.memory());
+        assertTrue(restart.actions().stream().anyMatch(x -> x instanceof DeployAction.Start s && s.service().id().equals("b")),
+                "b starts again once a runs: " + restart.actions());
+        assertTrue(restart.actions().stream().noneMatch(x -> x instanceof DeployAction.Start s && s.service().id().equals("a")),
+                restart.actions().toString());
+    }
+
+    /** The same when first fails where it runs (recovered in place) and when its definition changes. */
+    @Test
+    void whenFirstFailsOrChangesThenIsRestartedToo() {
+        String orderYaml = "constraints:\n  - {type: order, first: a, then: b}\n";
+        DeploymentSpec ordered = DeploymentReader.fromYaml(YAML + orderYaml);
+        ObservedService aFailed = new ObservedService("web", "a", ordered.service("a").orElseThrow().hash(), "failed", 42, NOW, 1, false, null);
+        ObservedService b = new ObservedService("web", "b", ordered.service("b").orElseThrow().hash(), "running", 43, NOW, 0, false, null);
+        Decision failed = decide(ordered, new ClusterSnapshot(nodes(), Map.of("n1", List.of(aFailed), "n2", List.of(b)), List.of(), Map.of()),
+                Memory.empty("web"));
+        assertTrue(failed.actions().stream().anyMatch(x -> x instanceof DeployAction.Stop s && s.service().equals("b")),
+                "a failed: b is stopped for its restart: " + failed.actions());
+
+        DeploymentSpec changed = DeploymentReader.fromYaml(YAML.replaceFirst("sleep 100000", "sleep 200000") + orderYaml); // a's command
+        ObservedService aOld = new ObservedService("web", "a", ordered.service("a").orElseThrow().hash(), "running", 42, NOW, 0, false, null);
+        Decision change = decide(changed, new ClusterSnapshot(nodes(), Map.of("n1", List.of(aOld), "n2", List.of(b)), List.of(), Map.of()),
+                Memory.empty("web"));
+        assertTrue(change.actions().stream().anyMatch(x -> x instanceof DeployAction.Stop s && s.service().equals("b")),
+                "a changed: b is stopped for its restart: " + change.actions());
+    }
 }
