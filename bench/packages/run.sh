@@ -13,7 +13,9 @@ cp_file="$root/cairn-packages/target/bench.classpath"
 args="$(mktemp /tmp/pkgbench-args.XXXXXX)"
 trap 'rm -f "$args"' EXIT
 slf4j_simple="$(ls ~/.m2/repository/org/slf4j/slf4j-simple/2.0.17/slf4j-simple-2.0.17.jar 2>/dev/null || true)"
+# the GC a controller runs with (./cairn up|controller|agent); BENCH_JVM_OPTS adds options, e.g. -XX:TieredStopAtLevel=1
 printf -- '-Xmx%s\n-XX:+UseG1GC\n-Dorg.slf4j.simpleLogger.defaultLogLevel=warn\n-cp\n%s\n%s\n' "${BENCH_XMX:-512m}" \
   "$root/cairn-packages/target/classes:$(cat "$cp_file")${slf4j_simple:+:$slf4j_simple}" \
   "$here/PackagesBench.java" > "$args"
-"$java" "@$args" "$@"
+# shellcheck disable=SC2086
+"$java" ${BENCH_JVM_OPTS:-} "@$args" "$@"
