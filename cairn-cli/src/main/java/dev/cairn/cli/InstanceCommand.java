@@ -90,10 +90,15 @@ public final class InstanceCommand implements Runnable {
         }
     }
 
-    @Command(name = "install", mixinStandardHelpOptions = true,
+    // not mixinStandardHelpOptions: its -V/--version would clash with --version V below, and picocli then
+    // drops the standard options altogether (--help was refused as "Missing required options")
+    @Command(name = "install",
             description = {"Install a named instance: options merged over the package's defaults and validated, config rendered",
                     "into the home, instance.states applied, instance recorded. Stages the package if needed."})
     static final class Install extends Base {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+
         @Parameters(paramLabel = "APP[@VERSION]")
         String app;
 

@@ -82,4 +82,30 @@ class CliErrorsTest {
         CliRunner up = CliRunner.run("up", "--help");
         assertTrue(up.out().contains("--agents") && up.out().contains("--data") && up.out().contains("--port"), up.out());
     }
+
+    /** Every command, however deep, answers --help with its usage and exit 0 (required options or not). */
+    @Test
+    void everyCommandAnswersHelp() {
+        java.util.List<java.util.List<String>> paths = new java.util.ArrayList<>();
+        collect(Main.commandLine(), new java.util.ArrayList<>(), paths);
+        assertTrue(paths.size() > 40, "the command tree: " + paths);
+        for (java.util.List<String> path : paths) {
+            java.util.List<String> args = new java.util.ArrayList<>(path);
+            args.add("--help");
+            CliRunner r = CliRunner.run(args.toArray(String[]::new));
+            assertEquals(0, r.exit(), "cairn " + String.join(" ", args) + ": " + r.err());
+            assertTrue(r.out().startsWith("Usage: cairn" + (path.isEmpty() ? "" : " " + String.join(" ", path))), r.out());
+        }
+    }
+
+    private static void collect(picocli.CommandLine cl, java.util.List<String> path, java.util.List<java.util.List<String>> out) {
+        out.add(java.util.List.copyOf(path));
+        for (var e : cl.getSubcommands().entrySet()) {
+            if (e.getValue().getCommandSpec().aliases().length > 0 && java.util.Arrays.asList(e.getValue().getCommandSpec().aliases()).contains(e.getKey())) continue;
+            if (e.getKey().equals("help")) continue;
+            java.util.List<String> p = new java.util.ArrayList<>(path);
+            p.add(e.getKey());
+            collect(e.getValue(), p, out);
+        }
+    }
 }
