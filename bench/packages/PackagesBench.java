@@ -178,6 +178,8 @@ public class PackagesBench {
     static double smallRound(PackageService service, PackageProcessorLoop loop, String prefix, int n) throws Exception {
         List<byte[]> archives = new ArrayList<>();
         for (int i = 0; i < n; i++) archives.add(smallArchive(prefix + i));
+        System.out.printf("  %s round: submitting %d installs%n", prefix, n);
+        System.out.flush();
         long t0 = System.nanoTime();
         try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             List<java.util.concurrent.Future<OperationTicket>> fs = new ArrayList<>();
