@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Package benchmark: bench/packages/run.sh [SIZE_MIB] [SMALL_INSTALLS] [WORK_DIR]
 # Environment: BENCH_XMX (512m), BENCH_REPEATS (3), BENCH_SETTLE_S (5), BENCH_PARALLELISM (16),
-# BENCH_WARMUP (2000 small installs before the measured ones; 0 = a cold JVM), BENCH_COUNT=1 (calls per install)
+# BENCH_WARMUP (2000 small installs before the measured ones; 0 = a cold JVM), BENCH_COUNT=1 (calls per install),
+# BENCH_PRIME_MIB (0: an untimed large install of that size before the timed ones), BENCH_JVM_OPTS
 # Needs cairn-core, cairn-storage, cairn-store-zk and cairn-packages built (mvn install).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
