@@ -59,6 +59,16 @@ public final class ClusterAssembly {
     }
 
     public static Controller controller(ControllerConfig config, CoordinationStore store, Paths paths, EventOptions eventOptions) {
+        return controller(config, store, paths, eventOptions, null);
+    }
+
+    /**
+     * @param advertiseUrl how other machines reach this controller (or a load balancer in front of
+     *                     all of them), e.g. for the asset URLs of --with-assets installs; null: its
+     *                     own address, see {@link #advertised}
+     */
+    public static Controller controller(ControllerConfig config, CoordinationStore store, Paths paths, EventOptions eventOptions,
+                                        String advertiseUrl) {
         Clock clock = Clock.systemUTC();
         Controller c = new Controller(config, store, clock);
         Events events = Events.install(c, eventOptions);
@@ -70,7 +80,7 @@ public final class ClusterAssembly {
         PackageService packages = new PackageService(store, storage, packageEvents, UriFetcher.DEFAULT,
                 new PackageService.Config(PackageService.Config.DEFAULT.maxUploadBytes(), PackageService.Config.DEFAULT.limits(),
                         PackageService.Config.DEFAULT.retry(), base, PackageService.Config.DEFAULT.parallelism()), clock);
-        packages.assetBaseUrl(c::url); // the port really bound (--port 0 picks one)
+        packages.assetBaseUrl(advertiseUrl != null ? () -> advertiseUrl : () -> advertised(config.host(), c.port()));
         PackageProcessing processing = new PackageProcessing(packages, Duration.ofMillis(500), Duration.ofMinutes(1));
         c.addLeaderService(processing);
         PackagesApi.register(c.router(), packages, processing::wake);
@@ -90,5 +100,40 @@ public final class ClusterAssembly {
         c.addCloseable(runWatch::close);
         dev.cairn.controller.instances.Instances.install(c, storage, paths.shared(), null, deployments.store(), stateRuns, events.log());
         return c;
+    }
+
+    /**
+     * The address a controller gives out for itself when no --advertise-url is set: the host it
+     * listens on and the port it really bound (--port 0 picks one); a wildcard listen address
+     * (0.0.0.0, ::) is replaced by this machine's host name, which other machines can resolve.
+     */
+    static String advertised(String host, int port) {
+        String h = host;
+        if (h.equals("0.0.0.0") || h.equals("::") || h.equals("[::]") || h.isBlank()) {
+            try {
+                h = java.net.InetAddress.getLocalHost().getCanonicalHostName();
+            } catch (java.io.IOException e) {
+                h = "localhost";
+            }
+        } else if (h.contains(":") && !h.startsWith("[")) {
+            h = "[" + h + "]"; // an IPv6 literal
+        }
+        return "http://" + h + ":" + port;
+    }
+
+    /** Checks an --advertise-url: an absolute http(s) URL with a host; returned without a trailing slash. */
+    static String advertiseUrl(String value) {
+        java.net.URI u;
+        try {
+            u = new java.net.URI(value);
+        } catch (java.net.URISyntaxException e) {
+            u = null;
+        }
+        if (u == null || u.getHost() == null || !("http".equals(u.getScheme()) || "https".equals(u.getScheme()))
+                || u.getQuery() != null || u.getFragment() != null) {
+            throw new dev.cairn.core.CairnException(dev.cairn.core.ErrorCode.INVALID_INPUT,
+                    "--advertise-url '" + value + "' is not an http(s) URL with a host", "e.g. --advertise-url http://cairn.example.com:7070");
+        }
+        return value.replaceAll("/+$", "");
     }
 }

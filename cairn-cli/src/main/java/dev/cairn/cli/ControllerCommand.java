@@ -51,6 +51,11 @@ public final class ControllerCommand implements Callable<Integer> {
     @Option(names = "--zk-connect-timeout", defaultValue = "15s", description = "How long to wait for ZooKeeper at start-up (default: ${DEFAULT-VALUE}).")
     String connectTimeout;
 
+    @Option(names = "--advertise-url", paramLabel = "URL", description = {"How other machines reach this controller, or a load",
+            "balancer in front of all controllers: the stored resource.json of --with-assets installs points there",
+            "(default: http://HOST:PORT, this machine's name when --host is 0.0.0.0)."})
+    String advertiseUrl;
+
     @CommandLine.Mixin
     EventFlags eventFlags;
 
@@ -61,12 +66,14 @@ public final class ControllerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         String cid = id != null ? id : (host + "-" + port).replace(':', '_');
         Duration hbTimeout = Durations.parse("--heartbeat-timeout", heartbeatTimeout);
+        String advertise = advertiseUrl == null ? null : ClusterAssembly.advertiseUrl(advertiseUrl);
         ZkCoordinationStore store = ZkCoordinationStore.connect(zk, Durations.parse("--zk-session-timeout", sessionTimeout),
                 Durations.parse("--zk-connect-timeout", connectTimeout));
         Controller controller;
         try {
             controller = ClusterAssembly.controller(new ControllerConfig(cid, host, port, hbTimeout), store,
-                    new ClusterAssembly.Paths(data.toAbsolutePath(), storage, shared == null ? null : shared.toAbsolutePath()), eventFlags.options()).start();
+                    new ClusterAssembly.Paths(data.toAbsolutePath(), storage, shared == null ? null : shared.toAbsolutePath()), eventFlags.options(),
+                    advertise).start();
         } catch (RuntimeException e) {
             store.close();
             throw e;

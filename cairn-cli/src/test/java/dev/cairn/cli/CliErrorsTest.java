@@ -74,6 +74,19 @@ class CliErrorsTest {
     }
 
     @Test
+    void advertiseUrlIsCheckedBeforeAnythingConnects() {
+        assertOneLineError(CliRunner.run("controller", "--zk", "127.0.0.1:1", "--advertise-url", "ftp://cairn.example.com"), 2,
+                "is not an http(s) URL with a host");
+        assertOneLineError(CliRunner.run("controller", "--zk", "127.0.0.1:1", "--advertise-url", "cairn.example.com:7070"), 2,
+                "is not an http(s) URL with a host");
+        assertEquals("https://lb.example.com:8443/cairn", ClusterAssembly.advertiseUrl("https://lb.example.com:8443/cairn/"));
+        assertEquals("http://10.0.0.5:7070", ClusterAssembly.advertised("10.0.0.5", 7070));
+        assertEquals("http://[fd00::5]:7070", ClusterAssembly.advertised("fd00::5", 7070));
+        String wildcard = ClusterAssembly.advertised("0.0.0.0", 7070);
+        assertTrue(wildcard.startsWith("http://") && wildcard.endsWith(":7070") && !wildcard.contains("0.0.0.0"), wildcard);
+    }
+
+    @Test
     void helpTeaches() {
         CliRunner r = CliRunner.run("--help");
         assertEquals(0, r.exit());
