@@ -141,6 +141,50 @@ class PackagesEndToEndTest {
                 "package files under packages/<name>/<version>/");
     }
 
+    /** With --advertise-url, the stored resource.json points there (e.g. a load balancer in front of the controllers). */
+    @Test
+    void withAssetsAndAnAdvertisedUrlTheStoredResourcePointsThere() throws Exception {
+        Path root = assetRepo("advertised");
+        Path dir = tmp.resolve("advertised-controller");
+        try (var zk = dev.cairn.storezk.EmbeddedZooKeeper.start(dir.resolve("zk"), 0);
+             var store = dev.cairn.storezk.ZkCoordinationStore.connect(zk.connectString())) {
+            var c = ClusterAssembly.controller(dev.cairn.controller.ControllerConfig.defaults("c1", 0), store, new ClusterAssembly.Paths(dir),
+                    dev.cairn.controller.events.EventOptions.defaults(), "http://lb.example.com:7070").start();
+            try {
+                assertEquals(0, CliRunner.run("repo", "add", "assets", root.toUri().toString(), "--url", c.url()).exit());
+                CliRunner install = CliRunner.run("package", "install", "advertised@1.0.0", "--with-assets", "--wait", "--url", c.url());
+                assertEquals(0, install.exit(), install.out() + install.err());
+                var http = java.net.http.HttpClient.newHttpClient();
+                var resource = http.send(java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(c.url() + "/api/v1/packages/advertised/1.0.0/files/resource.json")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                String assetUrl = Json.tree(resource.body()).path("assets").path("uris").path("app-jar").asText();
+                assertEquals("http://lb.example.com:7070/api/v1/packages/advertised/1.0.0/files/assets%2Furis%2Fapp-jar", assetUrl);
+            } finally {
+                c.close();
+            }
+        }
+    }
+
+    /** A file:// Universe repository with one package NAME@1.0.0 whose resource.json has one asset, also a file. */
+    static Path assetRepo(String name) throws java.io.IOException {
+        Path root = tmp.resolve(name + "-repo");
+        Path pkg = Files.createDirectories(root.resolve("repo/packages/" + Character.toUpperCase(name.charAt(0)) + "/" + name + "/0"));
+        Path assetFile = Files.write(Files.createDirectories(root.resolve("assets")).resolve("app.jar"),
+                "pretend this is a jar".getBytes(StandardCharsets.UTF_8));
+        Files.writeString(pkg.resolve("package.json"), """
+                {"packagingVersion": "3.0", "name": "%s", "version": "1.0.0", "maintainer": "ops@example.com",
+                 "description": "a package with one asset", "tags": ["test"]}
+                """.formatted(name));
+        Files.writeString(pkg.resolve("resource.json"), """
+                {"assets": {"uris": {"app-jar": "%s"}}}
+                """.formatted(assetFile.toUri()));
+        Files.createDirectories(root.resolve("repo/meta"));
+        Files.writeString(root.resolve("repo/meta/index.json"), "{\"packages\":[{\"name\":\"" + name + "\",\"currentVersion\":\"1.0.0\","
+                + "\"description\":\"a package with one asset\",\"tags\":[\"test\"],\"versions\":{\"1.0.0\":\"0\"}}]}");
+        return root;
+    }
+
     /**
      * An offline install: the asset is fetched into the cluster's storage and the stored
      * resource.json points at this controller's own copy, on the port it really listens on (the
@@ -148,20 +192,8 @@ class PackagesEndToEndTest {
      */
     @Test
     void withAssetsTheStoredResourcePointsAtTheControllersCopy() throws Exception {
-        Path root = tmp.resolve("asset-repo");
-        Path pkg = Files.createDirectories(root.resolve("repo/packages/A/assetful/0"));
+        Path root = assetRepo("assetful");
         byte[] asset = "pretend this is a jar".getBytes(StandardCharsets.UTF_8);
-        Path assetFile = Files.write(Files.createDirectories(root.resolve("assets")).resolve("app.jar"), asset);
-        Files.writeString(pkg.resolve("package.json"), """
-                {"packagingVersion": "3.0", "name": "assetful", "version": "1.0.0", "maintainer": "ops@example.com",
-                 "description": "a package with one asset", "tags": ["test"]}
-                """);
-        Files.writeString(pkg.resolve("resource.json"), """
-                {"assets": {"uris": {"app-jar": "%s"}}}
-                """.formatted(assetFile.toUri()));
-        Files.createDirectories(root.resolve("repo/meta"));
-        Files.writeString(root.resolve("repo/meta/index.json"), "{\"packages\":[{\"name\":\"assetful\",\"currentVersion\":\"1.0.0\","
-                + "\"description\":\"a package with one asset\",\"tags\":[\"test\"],\"versions\":{\"1.0.0\":\"0\"}}]}");
         CliRunner add = cli("repo", "add", "assets", root.toUri().toString());
         assertEquals(0, add.exit(), add.err());
 
