@@ -182,7 +182,11 @@ class DeploymentClusterTest {
         // kill the DPE: the CPE restarts it and it carries on with the next change
         failNextRound.set(true);
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (deployments.cpe().restarts("web") == 0 && System.nanoTime() < deadline) Thread.sleep(50);
+        // the CPE counts the restart, then records its event: wait for both
+        while ((deployments.cpe().restarts("web") == 0 || events.stream().noneMatch(e -> e.startsWith("deployment.dpe.restarted web")))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
         assertEquals(1, deployments.cpe().restarts("web"));
         assertTrue(events.stream().anyMatch(e -> e.startsWith("deployment.dpe.restarted web")), events.toString());
         Files.writeString(file, Files.readString(file).replace("""
