@@ -310,24 +310,33 @@ public final class StateRuns {
         for (JsonNode s : body.path("results")) result(id, node, s);
         boolean ok = body.path("ok").asBoolean(false);
         String err = body.path("error").isMissingNode() || body.path("error").isNull() ? null : body.path("error").asText();
-        updateWithEvents(id, node, cur -> cur.terminal() ? cur : cur.with(ok ? "succeeded" : "failed",
-                cur.startedAt() == null ? clock.instant() : cur.startedAt(), clock.instant(), err,
-                body.path("states").isMissingNode() ? null : body.path("states").asInt(),
-                body.path("failed").isMissingNode() ? null : body.path("failed").asInt(),
-                body.path("changed").isMissingNode() ? null : body.path("changed").asInt()),
+        // extension modules the agent refused to run (unsigned, tampered, untrusted)
+        List<EventDraft> refused = new ArrayList<>();
+        for (JsonNode r : body.path("refused")) {
+            String module = r.path("module").asText();
+            String reason = r.path("reason").asText();
+            refused.add(draft("module.refused", module, node + " refused extension module " + module + ": " + reason,
+                    Map.of("node", node, "reason", reason, "run", id)));
+        }
+        boolean[] alreadyEnded = {false};
+        updateWithEvents(id, node, cur -> {
+                    alreadyEnded[0] = cur.terminal();
+                    return cur.terminal() ? cur : cur.with(ok ? "succeeded" : "failed",
+                            cur.startedAt() == null ? clock.instant() : cur.startedAt(), clock.instant(), err,
+                            body.path("states").isMissingNode() ? null : body.path("states").asInt(),
+                            body.path("failed").isMissingNode() ? null : body.path("failed").asInt(),
+                            body.path("changed").isMissingNode() ? null : body.path("changed").asInt());
+                },
                 nr -> {
                     List<EventDraft> drafts = new ArrayList<>();
                     drafts.add(draft(ok ? "state.run.node.succeeded" : "state.run.node.failed", id + "/" + node,
                             node + " finished state run " + id + ": " + nr.status() + (err == null ? "" : " (" + err + ")"), Map.of("run", id, "node", node)));
-                    // extension modules the agent refused to run (unsigned, tampered, untrusted), with the part's outcome
-                    for (JsonNode r : body.path("refused")) {
-                        String module = r.path("module").asText();
-                        String reason = r.path("reason").asText();
-                        drafts.add(draft("module.refused", module, node + " refused extension module " + module + ": " + reason,
-                                Map.of("node", node, "reason", reason, "run", id)));
-                    }
+                    drafts.addAll(refused); // with the part's outcome
                     return drafts;
                 });
+        // the part had already ended (e.g. marked lost while its node was away): the refusals still
+        // happened on the node, so they are recorded, on their own
+        if (alreadyEnded[0] && !refused.isEmpty()) events.appendAll(refused);
     }
 
     private NodeRun requireNodeRun(String id, String node) {

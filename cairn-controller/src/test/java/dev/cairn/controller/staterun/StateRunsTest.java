@@ -175,6 +175,30 @@ class StateRunsTest {
     }
 
     @Test
+    void aModuleRefusalIsRecordedWithThePartOrAloneWhenThePartHadAlreadyEnded() {
+        try (Fixture f = new Fixture(new InMemoryCoordinationStore())) {
+            f.nodes.register("node-1", Map.of());
+            f.nodes.register("node-2", Map.of());
+            StateRuns.StateRun run = f.runs.submit(TREE, "node-*", "ansible", false);
+            var refusal = Map.of("ok", false, "results", List.of(), "refused", List.of(Map.of("module", "greet", "reason", "unsigned")));
+            f.runs.finished(run.id(), "node-2", Json.tree(Json.bytes(refusal)));
+            assertEquals(1, f.events("module.refused").size(), "recorded with node-2's outcome");
+            assertEquals(1, f.events("state.run.node.failed").size());
+
+            // node-1 goes away and its part is reported lost; when it comes back, it reports its refusal
+            f.clock.advance(Duration.ofSeconds(5));
+            f.nodes.heartbeat("node-2");
+            assertEquals("failed", f.runs.show(run.id()).get("status"));
+            assertEquals(1, f.events("state.run.lost").size());
+            f.runs.finished(run.id(), "node-1", Json.tree(Json.bytes(refusal)));
+            List<Event> refused = f.events("module.refused");
+            assertEquals(2, refused.size(), "the refusal happened on node-1 even though its part had ended");
+            assertEquals("node-1", refused.get(1).data().path("node").asText());
+            assertEquals(1, f.events("state.run.node.failed").size(), "the ended part is not changed or reported again");
+        }
+    }
+
+    @Test
     void aPartWhoseWorkIdWasNeverRecordedIsStillFoundWhenTheAgentRefusedIt() {
         try (Fixture f = new Fixture(new InMemoryCoordinationStore())) {
             f.nodes.register("node-1", Map.of());
