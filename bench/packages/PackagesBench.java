@@ -64,24 +64,15 @@ public class PackagesBench {
     }
 
     static void largeInstall(Path work, long sizeMiB, CoordinationStore store) throws Exception {
-        Path src = Files.createDirectories(work.resolve("big"));
-        Files.writeString(src.resolve("package.yaml"), "name: big\nversion: 1.0.0\ndescription: a large package for the benchmark\n");
-        writeIncompressible(src.resolve("data.bin"), sizeMiB << 20);
-        Path archive = work.resolve("big-1.0.0.tar.gz");
         long tb = System.nanoTime();
-        fastTarGz(src, archive);
+        Path archive = largeArchive(work, "big", sizeMiB);
         System.out.printf("built %s (gzip level 1): %d bytes in %.1f s (not part of the measurement)%n", archive.getFileName(),
                 Files.size(archive), (System.nanoTime() - tb) / 1e9);
-        deleteTree(src);
 
         int prime = Integer.parseInt(System.getenv().getOrDefault("BENCH_PRIME_MIB", "0"));
         if (prime > 0) {
             // diagnosis: one untimed install of a PRIME MiB package first, so the timed ones run through warm code
-            Path psrc = Files.createDirectories(work.resolve("prime"));
-            Files.writeString(psrc.resolve("package.yaml"), "name: prime\nversion: 1.0.0\ndescription: warms the upload path\n");
-            writeIncompressible(psrc.resolve("data.bin"), (long) prime << 20);
-            Path parchive = work.resolve("prime.tar.gz");
-            fastTarGz(psrc, parchive);
+            Path parchive = largeArchive(work, "prime", prime);
             PackageService ps = new PackageService(store, new FsPackageStorage(work.resolve("storage-prime")), PackageEvents.at(Clock.systemUTC()),
                     UriFetcher.DEFAULT, PackageService.Config.DEFAULT, Clock.systemUTC());
             try (PackageProcessorLoop loop = ps.newProcessorLoop(Duration.ofMillis(200), Duration.ofHours(1));
@@ -91,7 +82,6 @@ public class PackagesBench {
                 loop.wake();
                 System.out.printf("primed with a %d MiB install (untimed): %s%n", prime, ps.await(t, Duration.ofHours(1)).status());
             }
-            deleteTree(psrc);
             deleteTree(work.resolve("storage-prime"));
             Files.delete(parchive);
         }
@@ -220,6 +210,17 @@ public class PackagesBench {
         System.out.printf("  %s round: all %d queued after %.2f s (%.0f/s), queue empty after %.2f s%n", prefix, n, (t1 - t0) / 1e9,
                 n / ((t1 - t0) / 1e9), (t2 - t0) / 1e9);
         return (t2 - t0) / 1e9;
+    }
+
+    /** NAME-1.0.0.tar.gz in {@code work}: a package.yaml and sizeMiB of incompressible data. */
+    static Path largeArchive(Path work, String name, long sizeMiB) throws Exception {
+        Path src = Files.createDirectories(work.resolve(name));
+        Files.writeString(src.resolve("package.yaml"), "name: " + name + "\nversion: 1.0.0\ndescription: a large package for the benchmark\n");
+        writeIncompressible(src.resolve("data.bin"), sizeMiB << 20);
+        Path archive = work.resolve(name + "-1.0.0.tar.gz");
+        fastTarGz(src, archive);
+        deleteTree(src);
+        return archive;
     }
 
     /** What PackageBuilder makes, at gzip level 1 so that preparing 1 GiB does not take minutes. */

@@ -76,10 +76,7 @@ public final class ClusterAssembly {
         PackageStorage storage = PackageStorages.open(paths.storage());
         // package events go into the queue change's own transaction; the log then wakes its followers
         PackageEvents packageEvents = new PackageEvents(clock, events.log()::committed);
-        String base = "http://" + config.host() + ":" + config.port();
-        PackageService packages = new PackageService(store, storage, packageEvents, UriFetcher.DEFAULT,
-                new PackageService.Config(PackageService.Config.DEFAULT.maxUploadBytes(), PackageService.Config.DEFAULT.limits(),
-                        PackageService.Config.DEFAULT.retry(), base, PackageService.Config.DEFAULT.parallelism()), clock);
+        PackageService packages = new PackageService(store, storage, packageEvents, UriFetcher.DEFAULT, PackageService.Config.DEFAULT, clock);
         packages.assetBaseUrl(advertiseUrl != null ? () -> advertiseUrl : () -> advertised(config.host(), c.port()));
         PackageProcessing processing = new PackageProcessing(packages, Duration.ofMillis(500), Duration.ofMinutes(1));
         c.addLeaderService(processing);

@@ -114,8 +114,7 @@ class CliErrorsTest {
     private static void collect(picocli.CommandLine cl, java.util.List<String> path, java.util.List<java.util.List<String>> out) {
         out.add(java.util.List.copyOf(path));
         for (var e : cl.getSubcommands().entrySet()) {
-            if (e.getValue().getCommandSpec().aliases().length > 0 && java.util.Arrays.asList(e.getValue().getCommandSpec().aliases()).contains(e.getKey())) continue;
-            if (e.getKey().equals("help")) continue;
+            if (!e.getKey().equals(e.getValue().getCommandName()) || e.getKey().equals("help")) continue; // aliases, picocli's help
             java.util.List<String> p = new java.util.ArrayList<>(path);
             p.add(e.getKey());
             collect(e.getValue(), p, out);

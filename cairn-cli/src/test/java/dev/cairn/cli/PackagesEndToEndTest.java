@@ -166,12 +166,13 @@ class PackagesEndToEndTest {
         }
     }
 
+    static final byte[] ASSET = "pretend this is a jar".getBytes(StandardCharsets.UTF_8);
+
     /** A file:// Universe repository with one package NAME@1.0.0 whose resource.json has one asset, also a file. */
     static Path assetRepo(String name) throws java.io.IOException {
         Path root = tmp.resolve(name + "-repo");
         Path pkg = Files.createDirectories(root.resolve("repo/packages/" + Character.toUpperCase(name.charAt(0)) + "/" + name + "/0"));
-        Path assetFile = Files.write(Files.createDirectories(root.resolve("assets")).resolve("app.jar"),
-                "pretend this is a jar".getBytes(StandardCharsets.UTF_8));
+        Path assetFile = Files.write(Files.createDirectories(root.resolve("assets")).resolve("app.jar"), ASSET);
         Files.writeString(pkg.resolve("package.json"), """
                 {"packagingVersion": "3.0", "name": "%s", "version": "1.0.0", "maintainer": "ops@example.com",
                  "description": "a package with one asset", "tags": ["test"]}
@@ -193,7 +194,6 @@ class PackagesEndToEndTest {
     @Test
     void withAssetsTheStoredResourcePointsAtTheControllersCopy() throws Exception {
         Path root = assetRepo("assetful");
-        byte[] asset = "pretend this is a jar".getBytes(StandardCharsets.UTF_8);
         CliRunner add = cli("repo", "add", "assets", root.toUri().toString());
         assertEquals(0, add.exit(), add.err());
 
@@ -208,7 +208,7 @@ class PackagesEndToEndTest {
         var copy = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(assetUrl)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, copy.statusCode(), assetUrl);
-        assertTrue(java.util.Arrays.equals(asset, copy.body()), "the cluster's copy has the asset's bytes");
+        assertTrue(java.util.Arrays.equals(ASSET, copy.body()), "the cluster's copy has the asset's bytes");
     }
 
     @Test

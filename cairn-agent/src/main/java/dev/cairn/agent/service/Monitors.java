@@ -32,8 +32,8 @@ final class Monitors {
 
     private static Optional<String> command(MonitorSpec m, Path workDir, Duration timeout) {
         try {
-            Process p = new ProcessBuilder(m.command()).directory(workDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = ProcessGroups.start(new ProcessBuilder(m.command()).directory(workDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD));
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();

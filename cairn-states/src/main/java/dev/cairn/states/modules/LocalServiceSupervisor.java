@@ -54,7 +54,7 @@ public final class LocalServiceSupervisor implements ServiceSupervisor {
             pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log));
             pb.redirectErrorStream(true);
             pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            Process p = pb.start();
+            Process p = Proc.start(pb);
             Files.writeString(pidFile(spec.name()), Long.toString(p.pid()));
             try {
                 if (p.waitFor(Duration.ofMillis(200).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
