@@ -77,7 +77,13 @@ public final class ClusterAssembly {
         // package events go into the queue change's own transaction; the log then wakes its followers
         PackageEvents packageEvents = new PackageEvents(clock, events.log()::committed);
         PackageService packages = new PackageService(store, storage, packageEvents, UriFetcher.DEFAULT, PackageService.Config.DEFAULT, clock);
-        packages.assetBaseUrl(advertiseUrl != null ? () -> advertiseUrl : () -> advertised(config.host(), c.port()));
+        if (advertiseUrl != null) {
+            packages.assetBaseUrl(() -> advertiseUrl);
+        } else {
+            // worked out once, at the first install that needs it (the port is bound by then)
+            java.util.concurrent.atomic.AtomicReference<String> own = new java.util.concurrent.atomic.AtomicReference<>();
+            packages.assetBaseUrl(() -> own.updateAndGet(v -> v != null ? v : advertised(config.host(), c.port())));
+        }
         PackageProcessing processing = new PackageProcessing(packages, Duration.ofMillis(500), Duration.ofMinutes(1));
         c.addLeaderService(processing);
         PackagesApi.register(c.router(), packages, processing::wake);
@@ -108,7 +114,7 @@ public final class ClusterAssembly {
         String h = host;
         if (h.equals("0.0.0.0") || h.equals("::") || h.equals("[::]") || h.isBlank()) {
             try {
-                h = java.net.InetAddress.getLocalHost().getCanonicalHostName();
+                h = java.net.InetAddress.getLocalHost().getHostName(); // the machine's name, no reverse lookup
             } catch (java.io.IOException e) {
                 h = "localhost";
             }
