@@ -290,7 +290,7 @@ class InstanceLifecycleEndToEndTest {
 
     @Test
     void universePackageInstallsWithRenderedMarathonJsonButCannotRunAContainer() throws IOException {
-        Path universe = Path.of(System.getProperty("cairn.repo.root", ".")).resolve("../shared/testdata/universe").normalize();
+        Path universe = dev.cairn.testkit.TestData.universe();
         CliRunner repo = CliRunner.run("repo", "add", "testdata", universe.toUri().toString(), "--url", cluster.url());
         assertEquals(0, repo.exit(), repo.err());
         CliRunner pkg = CliRunner.run("package", "install", "httpbin", "--wait", "--url", cluster.url());

@@ -37,7 +37,7 @@ class PackagesEndToEndTest {
     }
 
     static Path universe() {
-        return Path.of(System.getProperty("cairn.repo.root", ".")).resolve("../shared/testdata/universe").normalize();
+        return dev.cairn.testkit.TestData.universe();
     }
 
     static CliRunner cli(String... args) {

@@ -17,7 +17,7 @@ class PolicyCommandTest {
     record Result(int code, String out, String err) {}
 
     static Path cases() {
-        return Path.of(System.getProperty("cairn.repo.root", "..")).resolve("../shared/testdata/pacemaker").normalize();
+        return dev.cairn.testkit.TestData.pacemaker();
     }
 
     static Result run(String... args) {

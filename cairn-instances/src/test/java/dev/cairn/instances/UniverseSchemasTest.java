@@ -17,12 +17,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Options errors and rendering on real Universe packages (kafka, hdfs, jenkins from
- * ../shared/testdata/universe): defaults validate, bad options are reported with the path and the
+ * testdata/universe): defaults validate, bad options are reported with the path and the
  * schema's description, and marathon.json renders into valid JSON.
  */
 class UniverseSchemasTest {
     static Path pkg(String letter, String name, String rev) {
-        return Path.of(System.getProperty("cairn.repo.root", "..")).resolve("../shared/testdata/universe/repo/packages")
+        return dev.cairn.testkit.TestData.universe().resolve("repo/packages")
                 .resolve(letter).resolve(name).resolve(rev).normalize();
     }
 

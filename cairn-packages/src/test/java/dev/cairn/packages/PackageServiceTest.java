@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PackageServiceTest {
-    static final Path UNIVERSE = Path.of(System.getProperty("cairn.repo.root", "."), "..", "shared", "testdata", "universe").normalize();
+    static final Path UNIVERSE = dev.cairn.testkit.TestData.universe();
 
     @TempDir Path dir;
     PackageService service;

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Pacemaker's own scheduler regression cases (shared/testdata/pacemaker): our Transition Summary
+ * Pacemaker's own scheduler regression cases (testdata/pacemaker): our Transition Summary
  * and Revised Cluster Status must equal crm_simulate's expected output, ignoring whitespace.
  * Cases listed in pacemaker-unsupported.txt are printed with their reason and skipped.
  */
@@ -28,8 +28,7 @@ class PacemakerConformanceTest {
     static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
     static Path caseDir() {
-        String root = System.getProperty("cairn.repo.root", "..");
-        return Path.of(root).resolve("../shared/testdata/pacemaker").normalize();
+        return dev.cairn.testkit.TestData.pacemaker();
     }
 
     static Map<String, String> unsupported() throws IOException {

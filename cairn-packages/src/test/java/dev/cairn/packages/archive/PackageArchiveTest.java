@@ -63,7 +63,7 @@ class PackageArchiveTest {
 
     @Test
     void aZippedUniversePackage() throws IOException {
-        Path src = Path.of(System.getProperty("cairn.repo.root", "."), "..", "shared", "testdata", "universe", "repo", "packages", "H", "httpbin", "0");
+        Path src = dev.cairn.testkit.TestData.path("universe", "repo", "packages", "H", "httpbin", "0");
         Path zip = dir.resolve("httpbin.zip");
         try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
             for (String f : new String[] {"package.json", "config.json", "resource.json", "marathon.json.mustache"}) {
@@ -80,7 +80,7 @@ class PackageArchiveTest {
 
     @Test
     void aZippedUniversePackageWithAHyphenatedName() throws IOException {
-        Path src = Path.of(System.getProperty("cairn.repo.root", "."), "..", "shared", "testdata", "universe", "repo", "packages", "H",
+        Path src = dev.cairn.testkit.TestData.path("universe", "repo", "packages", "H",
                 "hello-world", "700");
         Path zip = dir.resolve("hello-world.zip");
         try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {

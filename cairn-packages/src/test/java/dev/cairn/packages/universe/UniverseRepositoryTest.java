@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Real DC/OS Universe data from ../shared/testdata/universe over file://. */
+/** Real DC/OS Universe data from testdata/universe over file://. */
 class UniverseRepositoryTest {
-    static final Path UNIVERSE = Path.of(System.getProperty("cairn.repo.root", "."), "..", "shared", "testdata", "universe").normalize();
+    static final Path UNIVERSE = dev.cairn.testkit.TestData.universe();
 
     static URI layoutUri() { return UNIVERSE.toUri(); }
 
