@@ -4,7 +4,7 @@ import dev.cairn.controller.Controller;
 import dev.cairn.controller.ControllerConfig;
 import dev.cairn.controller.deploy.DeployEvents;
 import dev.cairn.controller.deploy.DeploymentView;
-import dev.cairn.controller.deploy.Deployments;
+import dev.cairn.controller.deploy.DeploymentsSubsystem;
 import dev.cairn.controller.deploy.DpeFaults;
 import dev.cairn.controller.deploy.ServiceView;
 import dev.cairn.core.api.ApiClient;
@@ -56,10 +56,10 @@ public class ScaleBench {
         Controller c = new Controller(new ControllerConfig("bench", "127.0.0.1", 0, Duration.ofSeconds(2)), store, Clock.systemUTC());
         Map<String, java.util.concurrent.atomic.AtomicInteger> counts = new java.util.concurrent.ConcurrentHashMap<>();
         List<String> d0 = new java.util.concurrent.CopyOnWriteArrayList<>(); // what happened to deployment d0, for reading
-        Deployments d = Deployments.install(c, (t, s, m, data) -> {
+        DeploymentsSubsystem d = c.install(new DeploymentsSubsystem(c.context(), (t, s, m, data) -> {
             counts.computeIfAbsent(t, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
             if (s.equals("d0") || s.startsWith("d0/") || t.startsWith("node.")) d0.add(String.format("%.1f %s %s: %s", (System.nanoTime() - T0) / 1e9, t, s, m));
-        }, DpeFaults.NONE);
+        }, DpeFaults.NONE));
         c.start();
         List<Agent> agents = new ArrayList<>();
         try {
@@ -149,7 +149,7 @@ public class ScaleBench {
     }
 
     /** Waits until every service of every deployment is running, on a node not in {@code avoid}; returns how many had to move. */
-    static int awaitAllRunning(Deployments d, Set<String> avoid) throws InterruptedException {
+    static int awaitAllRunning(DeploymentsSubsystem d, Set<String> avoid) throws InterruptedException {
         Set<String> initiallyOnAvoided = null;
         long lastPrint = System.nanoTime();
         while (true) {

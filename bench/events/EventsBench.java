@@ -1,7 +1,7 @@
 import dev.cairn.controller.Controller;
 import dev.cairn.controller.ControllerConfig;
 import dev.cairn.controller.events.EventOptions;
-import dev.cairn.controller.events.Events;
+
 import dev.cairn.controller.events.StoreEventLog;
 import dev.cairn.core.api.ApiClient;
 import dev.cairn.core.events.EventDraft;
@@ -109,7 +109,7 @@ public class EventsBench {
             }
 
             Controller c = new Controller(ControllerConfig.defaults("bench", 0), store, Clock.systemUTC());
-            Events events = Events.install(c, EventOptions.defaults());
+
             c.start();
             try {
                 ApiClient api = new ApiClient(c.url());
@@ -121,7 +121,6 @@ public class EventsBench {
                 report("HTTP GET ?type=bench&since=head-100", latencies(reps, () -> api.get("/api/v1/events?type=bench&since=" + (head - 100))), health);
             } finally {
                 c.close();
-                events.close();
             }
         }
         deleteTree(work);

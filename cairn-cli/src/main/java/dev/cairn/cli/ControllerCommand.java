@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.controller.Controller;
+import dev.cairn.controller.ControllerAssembly;
 import dev.cairn.controller.ControllerConfig;
 import dev.cairn.storezk.ZkCoordinationStore;
 import java.io.PrintWriter;
@@ -66,14 +67,14 @@ public final class ControllerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         String cid = id != null ? id : (host + "-" + port).replace(':', '_');
         Duration hbTimeout = Durations.parse("--heartbeat-timeout", heartbeatTimeout);
-        String advertise = advertiseUrl == null ? null : ClusterAssembly.advertiseUrl(advertiseUrl);
+        String advertise = advertiseUrl == null ? null : ControllerAssembly.advertiseUrl(advertiseUrl);
+        ClusterPaths paths = new ClusterPaths(data.toAbsolutePath(), storage, shared == null ? null : shared.toAbsolutePath());
         ZkCoordinationStore store = ZkCoordinationStore.connect(zk, Durations.parse("--zk-session-timeout", sessionTimeout),
                 Durations.parse("--zk-connect-timeout", connectTimeout));
         Controller controller;
         try {
-            controller = ClusterAssembly.controller(new ControllerConfig(cid, host, port, hbTimeout), store,
-                    new ClusterAssembly.Paths(data.toAbsolutePath(), storage, shared == null ? null : shared.toAbsolutePath()), eventFlags.options(),
-                    advertise).start();
+            ControllerConfig config = new ControllerConfig(cid, host, port, hbTimeout, eventFlags.options(), advertise);
+            controller = ControllerAssembly.assemble(config, store, paths.openStorage(), paths.shared()).controller().start();
         } catch (RuntimeException e) {
             store.close();
             throw e;

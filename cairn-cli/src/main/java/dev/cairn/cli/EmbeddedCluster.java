@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.agent.Agent;
 import dev.cairn.controller.Controller;
+import dev.cairn.controller.ControllerAssembly;
 import dev.cairn.controller.ControllerConfig;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
@@ -78,8 +79,9 @@ public final class EmbeddedCluster implements AutoCloseable {
             }
             zk = EmbeddedZooKeeper.start(dir.resolve("zk"), 0);
             store = ZkCoordinationStore.connect(zk.connectString(), Duration.ofSeconds(10), Duration.ofSeconds(20));
-            controller = ClusterAssembly.controller(ControllerConfig.defaults("embedded", port), store,
-                    new ClusterAssembly.Paths(dir), events).start();
+            ClusterPaths paths = new ClusterPaths(dir);
+            controller = ControllerAssembly.assemble(ControllerConfig.defaults("embedded", port).withEvents(events), store,
+                    paths.openStorage(), paths.shared()).controller().start();
             EmbeddedCluster c = new EmbeddedCluster(dir, ch, lock, zk, store, controller);
             for (int i = 1; i <= agentCount; i++) {
                 c.agents.add(new Agent(controller.url(), "node-" + i, Map.of("embedded", "true"), Duration.ofMillis(500),

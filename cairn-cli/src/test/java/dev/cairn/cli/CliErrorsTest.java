@@ -79,10 +79,10 @@ class CliErrorsTest {
                 "is not an http(s) URL with a host");
         assertOneLineError(CliRunner.run("controller", "--zk", "127.0.0.1:1", "--advertise-url", "cairn.example.com:7070"), 2,
                 "is not an http(s) URL with a host");
-        assertEquals("https://lb.example.com:8443/cairn", ClusterAssembly.advertiseUrl("https://lb.example.com:8443/cairn/"));
-        assertEquals("http://10.0.0.5:7070", ClusterAssembly.advertised("10.0.0.5", 7070));
-        assertEquals("http://[fd00::5]:7070", ClusterAssembly.advertised("fd00::5", 7070));
-        String wildcard = ClusterAssembly.advertised("0.0.0.0", 7070);
+        assertEquals("https://lb.example.com:8443/cairn", dev.cairn.controller.ControllerAssembly.advertiseUrl("https://lb.example.com:8443/cairn/"));
+        assertEquals("http://10.0.0.5:7070", dev.cairn.controller.ControllerAssembly.advertised("10.0.0.5", 7070));
+        assertEquals("http://[fd00::5]:7070", dev.cairn.controller.ControllerAssembly.advertised("fd00::5", 7070));
+        String wildcard = dev.cairn.controller.ControllerAssembly.advertised("0.0.0.0", 7070);
         assertTrue(wildcard.startsWith("http://") && wildcard.endsWith(":7070") && !wildcard.contains("0.0.0.0"), wildcard);
     }
 

@@ -9,7 +9,7 @@ import dev.cairn.agent.Agent;
 import dev.cairn.controller.Controller;
 import dev.cairn.controller.ControllerConfig;
 import dev.cairn.controller.deploy.DeployEvents;
-import dev.cairn.controller.deploy.Deployments;
+import dev.cairn.controller.deploy.DeploymentsSubsystem;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.Json;
 import dev.cairn.core.store.InMemoryCoordinationStore;
@@ -43,7 +43,7 @@ class DeploymentClusterTest {
 
     private InMemoryCoordinationStore store;
     private Controller controller;
-    private Deployments deployments;
+    private DeploymentsSubsystem deployments;
     private final List<Agent> agents = new ArrayList<>();
     private final List<String> events = new CopyOnWriteArrayList<>();
     private final AtomicBoolean failNextRound = new AtomicBoolean();
@@ -53,9 +53,9 @@ class DeploymentClusterTest {
         store = new InMemoryCoordinationStore();
         controller = new Controller(new ControllerConfig("c1", "127.0.0.1", 0, Duration.ofSeconds(2)), store, Clock.systemUTC());
         DeployEvents record = (type, subject, message, data) -> events.add(type + " " + subject + ": " + message);
-        deployments = Deployments.install(controller, DeployEvents.logging().and(record), d -> {
+        deployments = controller.install(new DeploymentsSubsystem(controller.context(), DeployEvents.logging().and(record), d -> {
             if (failNextRound.compareAndSet(true, false)) throw new IllegalStateException("injected fault");
-        });
+        }));
         controller.start();
         for (int i = 1; i <= 3; i++) {
             agents.add(new Agent(controller.url(), "node-" + i, Map.of(), Duration.ofMillis(300), tmp.resolve("node-" + i)).start());

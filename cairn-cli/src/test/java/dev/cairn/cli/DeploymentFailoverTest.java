@@ -9,7 +9,7 @@ import dev.cairn.agent.service.ServiceReport;
 import dev.cairn.controller.Controller;
 import dev.cairn.controller.ControllerConfig;
 import dev.cairn.controller.deploy.DeployEvents;
-import dev.cairn.controller.deploy.Deployments;
+import dev.cairn.controller.deploy.DeploymentsSubsystem;
 import dev.cairn.controller.deploy.DpeFaults;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.api.ApiClient;
@@ -53,7 +53,7 @@ class DeploymentFailoverTest {
 
     Controller controller(String id) {
         Controller c = new Controller(new ControllerConfig(id, "127.0.0.1", 0, Duration.ofSeconds(2)), store, Clock.systemUTC());
-        Deployments.install(c, DeployEvents.logging().and((t, s, m, d) -> events.add(id + " " + t + " " + s + ": " + m)), DpeFaults.NONE);
+        c.install(new DeploymentsSubsystem(c.context(), DeployEvents.logging().and((t, s, m, d) -> events.add(id + " " + t + " " + s + ": " + m)), DpeFaults.NONE));
         controllers.add(c.start());
         return c;
     }

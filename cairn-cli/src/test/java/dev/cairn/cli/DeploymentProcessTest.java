@@ -9,7 +9,7 @@ import dev.cairn.controller.Controller;
 import dev.cairn.controller.ControllerConfig;
 import dev.cairn.controller.deploy.DeployEvents;
 import dev.cairn.controller.deploy.DpeFaults;
-import dev.cairn.controller.deploy.Deployments;
+import dev.cairn.controller.deploy.DeploymentsSubsystem;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.api.ApiClient;
 import dev.cairn.core.store.InMemoryCoordinationStore;
@@ -52,7 +52,7 @@ class DeploymentProcessTest {
     void start() throws IOException {
         store = new InMemoryCoordinationStore();
         controller = new Controller(new ControllerConfig("c1", "127.0.0.1", 0, Duration.ofSeconds(2)), store, Clock.systemUTC());
-        Deployments.install(controller, DeployEvents.logging().and((t, s, m, d) -> events.add(t + " " + s + ": " + m)), DpeFaults.NONE);
+        controller.install(new DeploymentsSubsystem(controller.context(), DeployEvents.logging().and((t, s, m, d) -> events.add(t + " " + s + ": " + m)), DpeFaults.NONE));
         controller.start();
         for (int i = 1; i <= 3; i++) agents.put("node-" + i, agent("node-" + i));
         marker = Integer.toString(7_000_000 + new Random().nextInt(1_000_000));

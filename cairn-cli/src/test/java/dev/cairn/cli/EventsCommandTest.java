@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.controller.Controller;
 import dev.cairn.controller.ControllerConfig;
 import dev.cairn.controller.events.EventOptions;
-import dev.cairn.controller.events.Events;
 import dev.cairn.core.Json;
 import dev.cairn.core.events.EventDraft;
 import dev.cairn.core.events.EventLog;
@@ -45,13 +44,12 @@ class EventsCommandTest {
     }
 
     Controller controller(int port) {
-        Controller ctl = new Controller(ControllerConfig.defaults("t", port), store, Clock.systemUTC());
         EventOptions d = EventOptions.defaults();
-        Events events = Events.install(ctl, new EventOptions(d.retention(), d.trimInterval(), d.file(), d.fsync(), d.syslog(), Duration.ofMillis(200)));
+        Controller ctl = new Controller(ControllerConfig.defaults("t", port).withEvents(new EventOptions(d.retention(), d.trimInterval(), d.file(),
+                d.fsync(), d.syslog(), Duration.ofMillis(200))), store, Clock.systemUTC());
         ctl.start();
-        running.add(0, events);
         running.add(0, ctl);
-        log = events.log();
+        log = ctl.events();
         return ctl;
     }
 

@@ -148,8 +148,9 @@ class PackagesEndToEndTest {
         Path dir = tmp.resolve("advertised-controller");
         try (var zk = dev.cairn.storezk.EmbeddedZooKeeper.start(dir.resolve("zk"), 0);
              var store = dev.cairn.storezk.ZkCoordinationStore.connect(zk.connectString())) {
-            var c = ClusterAssembly.controller(dev.cairn.controller.ControllerConfig.defaults("c1", 0), store, new ClusterAssembly.Paths(dir),
-                    dev.cairn.controller.events.EventOptions.defaults(), "http://lb.example.com:7070").start();
+            ClusterPaths paths = new ClusterPaths(dir);
+            var c = dev.cairn.controller.ControllerAssembly.assemble(dev.cairn.controller.ControllerConfig.defaults("c1", 0)
+                    .withAdvertiseUrl("http://lb.example.com:7070"), store, paths.openStorage(), paths.shared()).controller().start();
             try {
                 assertEquals(0, CliRunner.run("repo", "add", "assets", root.toUri().toString(), "--url", c.url()).exit());
                 CliRunner install = CliRunner.run("package", "install", "advertised@1.0.0", "--with-assets", "--wait", "--url", c.url());

@@ -9,7 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.cairn.controller.Controller;
 import dev.cairn.controller.ControllerConfig;
 import dev.cairn.controller.deploy.DeployEvents;
-import dev.cairn.controller.deploy.Deployments;
+import dev.cairn.controller.deploy.DeploymentsSubsystem;
 import dev.cairn.controller.deploy.DpeFaults;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.api.ApiClient;
@@ -55,7 +55,7 @@ class ServiceMonitorLogsProcessTest {
     void start() throws IOException {
         store = new InMemoryCoordinationStore();
         controller = new Controller(new ControllerConfig("c1", "127.0.0.1", 0, Duration.ofSeconds(2)), store, Clock.systemUTC());
-        Deployments.install(controller, DeployEvents.logging().and((t, s, m, d) -> events.add(t + " " + s + ": " + m)), DpeFaults.NONE);
+        controller.install(new DeploymentsSubsystem(controller.context(), DeployEvents.logging().and((t, s, m, d) -> events.add(t + " " + s + ": " + m)), DpeFaults.NONE));
         controller.start();
         agent = cairn(tmp.resolve("node-1"), "agent", "--controller", controller.url(), "--name", "node-1");
     }

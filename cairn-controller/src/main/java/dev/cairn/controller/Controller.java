@@ -1,16 +1,21 @@
 package dev.cairn.controller;
 
+import dev.cairn.controller.events.EventsSubsystem;
 import dev.cairn.controller.http.HttpApi;
 import dev.cairn.controller.http.Reply;
 import dev.cairn.controller.http.Router;
 import dev.cairn.controller.nodes.NodeRegistry;
-import dev.cairn.controller.nodes.NodesApi;
+import dev.cairn.controller.nodes.NodesSubsystem;
+import dev.cairn.controller.work.WorkChannel;
+import dev.cairn.core.events.EventLog;
 import dev.cairn.core.Json;
 import dev.cairn.core.api.NodeView;
 import dev.cairn.core.store.ConnectionState;
 import dev.cairn.core.store.CoordinationStore;
 import dev.cairn.core.store.LeaderElection;
 import dev.cairn.core.store.StorePath;
+import dev.cairn.core.time.ExecutorScheduler;
+import dev.cairn.core.time.Scheduler;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -26,7 +31,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A controller: serves the API, takes part in leader election, and while it is leader runs the
- * {@link LeaderService}s. Any number of controllers may share one store; all serve the API.
+ * {@link LeaderService}s of its {@link Subsystem}s. Any number of controllers may share one store;
+ * all serve the API.
+ *
+ * <p>The controller itself holds what every subsystem needs, the {@link ControllerContext}: the
+ * event log ({@link EventsSubsystem}), the node registry ({@link NodesSubsystem}) and the work
+ * channel to the agents ({@link WorkChannel}), installed in that order before any other.
+ * {@link ControllerAssembly} installs the rest.
  */
 public final class Controller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
@@ -37,7 +48,12 @@ public final class Controller implements AutoCloseable {
     private final Clock clock;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Router router = new Router();
-    private final NodeRegistry nodes;
+    private final Scheduler scheduler;
+    private final EventsSubsystem events;
+    private final NodesSubsystem nodes;
+    private final WorkChannel work;
+    private final ControllerContext context;
+    private final List<Subsystem> subsystems = new CopyOnWriteArrayList<>();
     private final List<LeaderService> leaderServices = new CopyOnWriteArrayList<>();
     private final Instant startedAt;
     private LeaderElection election;
@@ -45,33 +61,58 @@ public final class Controller implements AutoCloseable {
     private volatile boolean leaderWorkRunning;
 
     public Controller(ControllerConfig config, CoordinationStore store, Clock clock) {
+        this(config, store, clock, new ExecutorScheduler("controller-timer", 2));
+    }
+
+    /** With an injected scheduler (a test's {@link dev.cairn.core.time.ManualScheduler}); the controller closes it. */
+    public Controller(ControllerConfig config, CoordinationStore store, Clock clock, Scheduler scheduler) {
         this.config = config;
         this.store = store;
         this.clock = clock;
+        this.scheduler = scheduler;
         this.startedAt = clock.instant();
-        this.nodes = new NodeRegistry(store, clock, config.heartbeatTimeout());
         registerCoreRoutes();
+        this.events = install(new EventsSubsystem(store, clock, scheduler, metrics, config.events()));
+        this.nodes = install(new NodesSubsystem(store, clock, config.heartbeatTimeout()));
+        this.work = install(new WorkChannel(store, clock));
+        this.context = new ControllerContext(config, store, events.log(), work, nodes.registry(), clock, scheduler, metrics,
+                () -> isLeader() ? epoch() : Math.max(0, work.queue().publishedEpoch()));
     }
+
+    /**
+     * Installs a subsystem: registers its routes, and its leader services (started in install
+     * order when this controller leads, stopped in the same order); closes it with the controller,
+     * in reverse install order. Call before {@link #start()}.
+     */
+    public <S extends Subsystem> S install(S subsystem) {
+        subsystem.routes(router);
+        leaderServices.addAll(subsystem.leaderServices());
+        subsystems.add(subsystem);
+        return subsystem;
+    }
+
+    /** What every subsystem is given. */
+    public ControllerContext context() { return context; }
 
     public Router router() { return router; }
 
     public CoordinationStore store() { return store; }
 
-    public NodeRegistry nodes() { return nodes; }
+    public NodeRegistry nodes() { return nodes.registry(); }
+
+    public EventLog events() { return events.log(); }
+
+    public EventsSubsystem eventsSubsystem() { return events; }
+
+    public WorkChannel work() { return work; }
 
     public Clock clock() { return clock; }
+
+    public Scheduler scheduler() { return scheduler; }
 
     public PrometheusMeterRegistry metrics() { return metrics; }
 
     public ControllerConfig config() { return config; }
-
-    /** Adds leader-only work; call before {@link #start()}. */
-    public void addLeaderService(LeaderService s) { leaderServices.add(s); }
-
-    private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
-
-    /** Something a subsystem opened (a store watch, ...) to close with the controller. */
-    public void addCloseable(AutoCloseable c) { closeables.add(c); }
 
     public Controller start() {
         http = HttpApi.start(config.host(), config.port(), router, metrics);
@@ -90,7 +131,7 @@ public final class Controller implements AutoCloseable {
             }
         });
         Gauge.builder("cairn.controller.leader", () -> isLeader() ? 1 : 0).register(metrics);
-        Gauge.builder("cairn.nodes.up", () -> nodes.list().stream().filter(n -> n.state().equals("up")).count()).register(metrics);
+        Gauge.builder("cairn.nodes.up", () -> nodes().list().stream().filter(n -> n.state().equals("up")).count()).register(metrics);
         election.start();
         return this;
     }
@@ -155,7 +196,6 @@ public final class Controller implements AutoCloseable {
         router.get("/metrics", req -> Reply.text("text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
         router.get("/api/v1/status", req -> Reply.ok(status()));
         router.get("/", req -> Reply.text("text/html; charset=utf-8", Console.HTML));
-        NodesApi.register(router, nodes);
     }
 
     private Map<String, Object> health() {
@@ -168,7 +208,7 @@ public final class Controller implements AutoCloseable {
     }
 
     public Map<String, Object> status() {
-        List<NodeView> ns = nodes.list();
+        List<NodeView> ns = nodes().list();
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("controller", config.id());
         s.put("url", url());
@@ -187,9 +227,11 @@ public final class Controller implements AutoCloseable {
     @Override
     public void close() {
         stopLeaderWork("shutting down");
-        List<AutoCloseable> closing = new ArrayList<>(closeables);
-        if (election != null) closing.add(election);
+        List<AutoCloseable> closing = new ArrayList<>();
         if (http != null) closing.add(http);
+        if (election != null) closing.add(election);
+        for (int i = subsystems.size() - 1; i >= 0; i--) closing.add(subsystems.get(i)::close);
+        closing.add(scheduler);
         for (AutoCloseable c : closing) {
             try {
                 c.close();

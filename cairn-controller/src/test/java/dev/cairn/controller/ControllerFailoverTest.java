@@ -40,6 +40,20 @@ class ControllerFailoverTest {
         public void stop() { log.add(owner + ":stop"); }
     }
 
+    /** A subsystem whose only part is a leader service that records its starts and stops. */
+    static Subsystem recording(String owner, List<String> log) {
+        return new Subsystem() {
+            @Override
+            public String name() { return "recording"; }
+
+            @Override
+            public void routes(dev.cairn.controller.http.Router router) {}
+
+            @Override
+            public List<LeaderService> leaderServices() { return List.of(new RecordingService(owner, log)); }
+        };
+    }
+
     @Test
     void leaderDiesAndTheOtherTakesOverWithAHigherEpoch() throws Exception {
         try (TestingServer zk = new TestingServer(true)) {
@@ -47,11 +61,11 @@ class ControllerFailoverTest {
             ZkCoordinationStore storeA = ZkCoordinationStore.connect(zk.getConnectString(), Duration.ofSeconds(4), Duration.ofSeconds(10));
             ZkCoordinationStore storeB = ZkCoordinationStore.connect(zk.getConnectString(), Duration.ofSeconds(4), Duration.ofSeconds(10));
             Controller a = new Controller(ControllerConfig.defaults("a", 0), storeA, Clock.systemUTC());
-            a.addLeaderService(new RecordingService("a", log));
+            a.install(recording("a", log));
             a.start();
             await(a::isLeader, Duration.ofSeconds(10), "a to lead");
             Controller b = new Controller(ControllerConfig.defaults("b", 0), storeB, Clock.systemUTC());
-            b.addLeaderService(new RecordingService("b", log));
+            b.install(recording("b", log));
             b.start();
             try {
                 Thread.sleep(500);
@@ -85,7 +99,7 @@ class ControllerFailoverTest {
         List<String> log = new CopyOnWriteArrayList<>();
         ZkCoordinationStore store = ZkCoordinationStore.connect(zk.getConnectString(), Duration.ofSeconds(30), Duration.ofSeconds(10));
         Controller a = new Controller(ControllerConfig.defaults("a", 0), store, Clock.systemUTC());
-        a.addLeaderService(new RecordingService("a", log));
+        a.install(recording("a", log));
         a.start();
         try {
             await(a::isLeader, Duration.ofSeconds(10), "a to lead");

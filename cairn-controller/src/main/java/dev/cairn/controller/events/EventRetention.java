@@ -1,12 +1,9 @@
 package dev.cairn.controller.events;
 
 import dev.cairn.controller.LeaderService;
+import dev.cairn.core.time.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,14 +19,15 @@ public final class EventRetention implements LeaderService {
     private final RetentionPolicy policy;
     private final Duration interval;
     private final Clock clock;
-    private ScheduledExecutorService timer;
-    private ScheduledFuture<?> task;
+    private final Scheduler scheduler;
+    private Scheduler.Task task;
 
-    public EventRetention(StoreEventLog log, RetentionPolicy policy, Duration interval, Clock clock) {
+    public EventRetention(StoreEventLog log, RetentionPolicy policy, Duration interval, Clock clock, Scheduler scheduler) {
         this.log = log;
         this.policy = policy;
         this.interval = interval;
         this.clock = clock;
+        this.scheduler = scheduler;
     }
 
     @Override
@@ -38,15 +36,12 @@ public final class EventRetention implements LeaderService {
     @Override
     public synchronized void start(long epoch) {
         if (task != null) return;
-        if (timer == null) {
-            timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("event-retention").factory());
-        }
-        task = timer.scheduleWithFixedDelay(this::trimQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        task = scheduler.scheduleWithFixedDelay(Duration.ZERO, interval, this::trimQuietly);
     }
 
     @Override
     public synchronized void stop() {
-        if (task != null) task.cancel(true);
+        if (task != null) task.cancel();
         task = null;
     }
 
@@ -64,11 +59,9 @@ public final class EventRetention implements LeaderService {
         }
     }
 
-    /** Stops the timer thread for good (the controller is closing). */
+    /** Stops for good (the controller is closing). */
     public synchronized void close() {
         stop();
-        if (timer != null) timer.shutdownNow();
-        timer = null;
     }
 
     public RetentionPolicy policy() { return policy; }

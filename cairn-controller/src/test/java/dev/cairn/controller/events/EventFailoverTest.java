@@ -35,10 +35,10 @@ class EventFailoverTest {
         }
     }
 
-    static Controller controller(String id, ZkCoordinationStore store, List<Events> installed) {
-        Controller c = new Controller(ControllerConfig.defaults(id, 0), store, Clock.systemUTC());
+    static Controller controller(String id, ZkCoordinationStore store) {
         EventOptions d = EventOptions.defaults();
-        installed.add(Events.install(c, new EventOptions(d.retention(), d.trimInterval(), d.file(), d.fsync(), d.syslog(), Duration.ofMillis(300))));
+        Controller c = new Controller(ControllerConfig.defaults(id, 0).withEvents(new EventOptions(d.retention(), d.trimInterval(), d.file(),
+                d.fsync(), d.syslog(), Duration.ofMillis(300))), store, Clock.systemUTC());
         return c.start();
     }
 
@@ -64,12 +64,11 @@ class EventFailoverTest {
     @Test
     void orderingAndResumeAcrossAControllerFailover() throws Exception {
         try (TestingServer zk = new TestingServer(true)) {
-            List<Events> installed = new ArrayList<>();
             ZkCoordinationStore storeA = ZkCoordinationStore.connect(zk.getConnectString(), Duration.ofSeconds(4), Duration.ofSeconds(10));
             ZkCoordinationStore storeB = ZkCoordinationStore.connect(zk.getConnectString(), Duration.ofSeconds(4), Duration.ofSeconds(10));
-            Controller a = controller("a", storeA, installed);
+            Controller a = controller("a", storeA);
             await(a::isLeader, Duration.ofSeconds(20), "a to lead");
-            Controller b = controller("b", storeB, installed);
+            Controller b = controller("b", storeB);
             ApiClient apiA = new ApiClient(a.url());
             ApiClient apiB = new ApiClient(b.url());
             List<Long> appended = new ArrayList<>();
@@ -107,7 +106,6 @@ class EventFailoverTest {
                 assertEquals(80, apiB.get("/api/v1/events?since=0&limit=1000").path("events").size());
             } finally {
                 b.close();
-                for (Events e : installed) e.close();
                 storeB.close();
             }
         }
@@ -116,19 +114,16 @@ class EventFailoverTest {
     @Test
     void retentionIsEnforcedByWhicheverControllerLeads() throws Exception {
         try (TestingServer zk = new TestingServer(true)) {
-            List<Events> installed = new ArrayList<>();
             EventOptions d = EventOptions.defaults();
             EventOptions keep20 = new EventOptions(new RetentionPolicy(20, Duration.ofDays(1)), Duration.ofMillis(100), d.file(), d.fsync(),
                     d.syslog(), Duration.ofMillis(300));
             ZkCoordinationStore storeA = ZkCoordinationStore.connect(zk.getConnectString(), Duration.ofSeconds(4), Duration.ofSeconds(10));
             ZkCoordinationStore storeB = ZkCoordinationStore.connect(zk.getConnectString(), Duration.ofSeconds(4), Duration.ofSeconds(10));
-            Controller a = new Controller(ControllerConfig.defaults("a", 0), storeA, Clock.systemUTC());
-            installed.add(Events.install(a, keep20));
+            Controller a = new Controller(ControllerConfig.defaults("a", 0).withEvents(keep20), storeA, Clock.systemUTC());
             a.start();
             await(a::isLeader, Duration.ofSeconds(20), "a to lead");
-            Controller b = new Controller(ControllerConfig.defaults("b", 0), storeB, Clock.systemUTC());
-            Events eventsB = Events.install(b, keep20);
-            installed.add(eventsB);
+            Controller b = new Controller(ControllerConfig.defaults("b", 0).withEvents(keep20), storeB, Clock.systemUTC());
+            EventsSubsystem eventsB = b.eventsSubsystem();
             b.start();
             try {
                 ApiClient apiB = new ApiClient(b.url());
@@ -148,7 +143,6 @@ class EventFailoverTest {
                 for (int i = 1; i < kept.size(); i++) assertTrue(kept.get(i).seq() > kept.get(i - 1).seq());
             } finally {
                 b.close();
-                for (Events e : installed) e.close();
                 storeB.close();
             }
         }

@@ -31,16 +31,17 @@ import org.junit.jupiter.api.Test;
 class EventsApiTest {
     InMemoryCoordinationStore store;
     Controller c;
-    Events events;
+    EventsSubsystem events;
     EventLog log;
     ApiClient api;
 
     @BeforeEach
     void start() {
         store = new InMemoryCoordinationStore();
-        c = new Controller(ControllerConfig.defaults("t", 0), store, Clock.systemUTC());
         EventOptions o = EventOptions.defaults();
-        events = Events.install(c, new EventOptions(o.retention(), o.trimInterval(), o.file(), o.fsync(), o.syslog(), Duration.ofMillis(200)));
+        c = new Controller(ControllerConfig.defaults("t", 0).withEvents(new EventOptions(o.retention(), o.trimInterval(), o.file(), o.fsync(),
+                o.syslog(), Duration.ofMillis(200))), store, Clock.systemUTC());
+        events = c.eventsSubsystem();
         log = events.log();
         c.start();
         api = new ApiClient(c.url());
@@ -49,7 +50,6 @@ class EventsApiTest {
     @AfterEach
     void stop() {
         c.close();
-        events.close();
         store.close();
     }
 

@@ -8,6 +8,7 @@ import dev.cairn.core.events.Event;
 import dev.cairn.core.events.EventDraft;
 import dev.cairn.core.events.EventFilter;
 import dev.cairn.core.store.InMemoryCoordinationStore;
+import dev.cairn.core.time.ManualScheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -44,7 +45,7 @@ class RetentionTest {
         MutableClock clock = new MutableClock(T0);
         try (InMemoryCoordinationStore store = new InMemoryCoordinationStore(); StoreEventLog log = new StoreEventLog(store, clock)) {
             for (int i = 0; i < 25; i++) log.append(EventDraft.of("node.up", "node-" + i, "up"));
-            EventRetention r = new EventRetention(log, new RetentionPolicy(10, Duration.ofDays(7)), Duration.ofMinutes(1), clock);
+            EventRetention r = new EventRetention(log, new RetentionPolicy(10, Duration.ofDays(7)), Duration.ofMinutes(1), clock, new ManualScheduler(T0));
             assertEquals(15, r.trimNow());
             assertEquals(LongStream.rangeClosed(16, 25).boxed().toList(), seqs(log));
             assertEquals(0, r.trimNow());
@@ -59,7 +60,7 @@ class RetentionTest {
     void retentionByAgeWithAnInjectedClock() {
         MutableClock clock = new MutableClock(T0);
         try (InMemoryCoordinationStore store = new InMemoryCoordinationStore(); StoreEventLog log = new StoreEventLog(store, clock)) {
-            EventRetention r = new EventRetention(log, new RetentionPolicy(1000, Duration.ofHours(1)), Duration.ofMinutes(1), clock);
+            EventRetention r = new EventRetention(log, new RetentionPolicy(1000, Duration.ofHours(1)), Duration.ofMinutes(1), clock, new ManualScheduler(T0));
             for (int i = 0; i < 3; i++) log.append(EventDraft.of("a.old", "s", "m"));       // 1-3 at T0
             clock.advance(Duration.ofMinutes(40));
             for (int i = 0; i < 2; i++) log.append(EventDraft.of("a.newer", "s", "m"));     // 4-5 at T0+40m
@@ -77,22 +78,27 @@ class RetentionTest {
     }
 
     @Test
-    void retentionRunsOnlyWhileLeader() throws Exception {
-        MutableClock clock = new MutableClock(T0);
-        try (InMemoryCoordinationStore store = new InMemoryCoordinationStore(); StoreEventLog log = new StoreEventLog(store, clock)) {
+    void retentionRunsOnlyWhileLeaderEveryIntervalOfTheInjectedScheduler() {
+        ManualScheduler time = new ManualScheduler(T0);
+        try (InMemoryCoordinationStore store = new InMemoryCoordinationStore(); StoreEventLog log = new StoreEventLog(store, time.clock())) {
             for (int i = 0; i < 5; i++) log.append(EventDraft.of("a.b", "s", "m"));
-            EventRetention r = new EventRetention(log, new RetentionPolicy(2, Duration.ofDays(1)), Duration.ofMillis(20), clock);
-            try {
-                Thread.sleep(100);
-                assertEquals(5, seqs(log).size(), "no trimming before leadership");
-                r.start(1);
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (seqs(log).size() != 2 && System.nanoTime() < deadline) Thread.sleep(10);
-                assertEquals(List.of(4L, 5L), seqs(log));
-                r.stop();
-            } finally {
-                r.close();
-            }
+            EventRetention r = new EventRetention(log, new RetentionPolicy(2, Duration.ofDays(1)), Duration.ofSeconds(30), time.clock(), time);
+            time.advance(Duration.ofMinutes(5));
+            assertEquals(5, seqs(log).size(), "no trimming before leadership");
+            r.start(1);
+            time.runDue(); // the first trim runs at once
+            assertEquals(List.of(4L, 5L), seqs(log));
+            for (int i = 0; i < 3; i++) log.append(EventDraft.of("a.b", "s", "m"));
+            time.advance(Duration.ofSeconds(29));
+            assertEquals(5, seqs(log).size(), "not before the interval");
+            time.advance(Duration.ofSeconds(1));
+            assertEquals(List.of(7L, 8L), seqs(log));
+            r.stop();
+            for (int i = 0; i < 3; i++) log.append(EventDraft.of("a.b", "s", "m"));
+            time.advance(Duration.ofMinutes(5));
+            assertEquals(5, seqs(log).size(), "no trimming once leadership is lost");
+            assertEquals(0, time.pending());
+            r.close();
         }
     }
 

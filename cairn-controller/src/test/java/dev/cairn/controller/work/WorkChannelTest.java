@@ -32,10 +32,7 @@ class WorkChannelTest {
     void start() {
         store = new InMemoryCoordinationStore();
         controller = new Controller(new ControllerConfig("c1", "127.0.0.1", 0, Duration.ofSeconds(2)), store, Clock.systemUTC());
-        queue = new WorkQueue(store, Clock.systemUTC());
-        WorkInbox inbox = new WorkInbox(store, queue);
-        WorkApi.register(controller.router(), queue, inbox);
-        controller.addCloseable(inbox);
+        queue = controller.work().queue();
         controller.start();
         api = new ApiClient(controller.url(), Duration.ofSeconds(30));
     }

@@ -1,10 +1,11 @@
 package dev.cairn.controller.instances;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cairn.controller.Controller;
+import dev.cairn.controller.ControllerContext;
+import dev.cairn.controller.Subsystem;
 import dev.cairn.controller.deploy.DeploymentStore;
+import dev.cairn.controller.http.Router;
 import dev.cairn.controller.staterun.StateRuns;
-import dev.cairn.core.events.EventLog;
 import dev.cairn.core.storage.PackageStorage;
 import dev.cairn.instances.Layout;
 import java.nio.file.Path;
@@ -12,20 +13,33 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** The instance subsystem wired into a controller; {@link #install} is all {@code ClusterAssembly} calls. */
-public final class Instances {
+/**
+ * Instances and roles (seed 001's layout on shared storage): staging, install with rendered
+ * configuration, start/stop through the role's deployment.
+ */
+public final class InstancesSubsystem implements Subsystem {
     /** How long install waits for {@code instance.states} to finish on the nodes. */
     public static final Duration STATES_TIMEOUT = Duration.ofMinutes(5);
 
-    private Instances() {}
+    private final InstanceApplier applier;
+    private final DeploymentStore deployments;
 
-    public static InstanceApplier install(Controller c, PackageStorage storage, Path sharedRoot, List<String> basedirs,
-                                          DeploymentStore deployments, StateRuns runs, EventLog events) {
+    public InstancesSubsystem(ControllerContext ctx, PackageStorage storage, Path sharedRoot, List<String> basedirs,
+                              DeploymentStore deployments, StateRuns runs) {
         Layout layout = new Layout(sharedRoot, basedirs == null || basedirs.isEmpty() ? Layout.DEFAULT_BASEDIRS : basedirs);
-        InstanceApplier applier = new InstanceApplier(new InstanceStore(c.store(), events), new Stages(layout, storage),
-                (tree, target) -> runStates(runs, tree, target, STATES_TIMEOUT), c.clock());
-        InstancesApi.register(c.router(), applier, deployments);
-        return applier;
+        this.applier = new InstanceApplier(new InstanceStore(ctx.store(), ctx.events()), new Stages(layout, storage),
+                (tree, target) -> runStates(runs, tree, target, STATES_TIMEOUT), ctx.clock());
+        this.deployments = deployments;
+    }
+
+    public InstanceApplier applier() { return applier; }
+
+    @Override
+    public String name() { return "instances"; }
+
+    @Override
+    public void routes(Router router) {
+        InstancesApi.register(router, applier, deployments);
     }
 
     /** Submits a state run and waits for it: null when it succeeded, else the first failure. */
