@@ -32,10 +32,14 @@ public final class LongPoll {
 
     /** The {@code wait} query parameter ({@code 30s}, {@code 500ms}); zero when absent, at most {@link #MAX_WAIT}. */
     public static Duration waitParam(Request req) {
-        String v = req.query("wait").orElse("0");
+        return parseWait(req.query("wait").orElse("0"));
+    }
+
+    /** A wait ({@code 30s}, {@code 500ms}, or seconds without a unit), at most {@link #MAX_WAIT}. */
+    public static Duration parseWait(String v) {
         Matcher m = DURATION.matcher(v.trim());
         if (!m.matches()) {
-            throw new CairnException(ErrorCode.BAD_REQUEST, "wait='" + v + "' is not a duration", "use e.g. wait=30s or wait=500ms");
+            throw new CairnException(ErrorCode.BAD_REQUEST, "wait='" + v + "' is not a duration", "use e.g. wait=25s or wait=500ms");
         }
         long n = Long.parseLong(m.group(1));
         Duration d = "ms".equals(m.group(2)) ? Duration.ofMillis(n) : Duration.ofSeconds(n);

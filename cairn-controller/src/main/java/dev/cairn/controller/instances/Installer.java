@@ -53,11 +53,19 @@ final class Installer implements LeaderService {
     private AutoCloseable watch;
     private final Map<InstanceNames.Key, Tracked> tracked = new HashMap<>();
 
-    /** An install this leader carries: the run it follows once submitted, the watch on it, its deadline. */
+    /**
+     * An install this leader carries, known by when it began (a later install of the same
+     * instance is another): the run it follows once submitted, the watch on it, its deadline.
+     */
     private static final class Tracked {
+        final java.time.Instant since;
         String run;
         AutoCloseable runWatch;
         Scheduler.Task deadline;
+
+        Tracked(java.time.Instant since) {
+            this.since = since;
+        }
 
         void close() {
             if (deadline != null) deadline.cancel();
@@ -123,10 +131,13 @@ final class Installer implements LeaderService {
 
     private void seen(InstanceRecord r) {
         if (!r.installing()) return;
+        Tracked replaced;
         synchronized (lock) {
-            if (!running || tracked.containsKey(r.key())) return;
-            tracked.put(r.key(), new Tracked());
+            Tracked t = running ? tracked.get(r.key()) : null;
+            if (!running || (t != null && java.util.Objects.equals(t.since, r.stepStartedAt()))) return;
+            replaced = tracked.put(r.key(), new Tracked(r.stepStartedAt())); // a new install took over a stale one: follow the new one
         }
+        if (replaced != null) replaced.close();
         scheduler.execute(() -> advance(r.key()));
     }
 
@@ -136,22 +147,24 @@ final class Installer implements LeaderService {
         }
     }
 
-    private void untrack(InstanceNames.Key k) {
-        Tracked t;
+    private void untrack(InstanceNames.Key k, Tracked t) {
         synchronized (lock) {
-            t = tracked.remove(k);
+            if (tracked.get(k) != t) return;
+            tracked.remove(k);
         }
-        if (t != null) t.close();
+        t.close();
     }
 
-    /** The record, while it is still installing (with run {@code run} when that is not null). */
-    private Optional<InstanceRecord> installing(InstanceNames.Key k, String run) {
-        return store.find(k).map(Versioned::value).filter(r -> r.installing() && (run == null || run.equals(r.installRun())));
+    /** The record while it is still the install {@code t} carries; else that install is over for this leader. */
+    private Optional<InstanceRecord> current(InstanceNames.Key k, Tracked t) {
+        Optional<InstanceRecord> r = store.find(k).map(Versioned::value).filter(c -> same(c, t.since));
+        if (r.isEmpty()) untrack(k, t);
+        return r;
     }
 
-    /** Whether {@code c} is still the install {@code r} is (not a later install of the same instance). */
-    private static boolean same(InstanceRecord c, InstanceRecord r) {
-        return c.installing() && java.util.Objects.equals(c.stepStartedAt(), r.stepStartedAt());
+    /** Whether {@code c} is still the install that began at {@code since} (not done, nor a later install of the instance). */
+    private static boolean same(InstanceRecord c, java.time.Instant since) {
+        return c.installing() && java.util.Objects.equals(since, c.stepStartedAt());
     }
 
     /** Renders and writes the home and submits the states run, unless a former leader did; then follows the run. */
@@ -159,11 +172,8 @@ final class Installer implements LeaderService {
         synchronized (work) {
             Tracked t = tracked(k);
             if (t == null) return;
-            Optional<InstanceRecord> cur = installing(k, null);
-            if (cur.isEmpty()) {
-                untrack(k);
-                return;
-            }
+            Optional<InstanceRecord> cur = current(k, t);
+            if (cur.isEmpty()) return;
             InstanceRecord r = cur.get();
             try {
                 String run = r.installRun();
@@ -171,17 +181,17 @@ final class Installer implements LeaderService {
                     InstallPlan plan = InstallPlan.of(stages, r);
                     plan.writeHome();
                     if (plan.states().isEmpty()) {
-                        complete(r, plan);
+                        complete(t, r, plan);
                         return;
                     }
                     String submitted = states.submit(plan.states().get(), plan.target());
-                    store.update(k, c -> c.isPresent() && c.get().installing() && c.get().installRun() == null
+                    store.update(k, c -> c.isPresent() && same(c.get(), t.since) && c.get().installRun() == null
                             ? Change.put(c.get().withInstall(c.get().install().withRun(submitted))) : Change.none());
                     run = submitted;
                 }
                 follow(k, t, run, r);
             } catch (RuntimeException e) {
-                fail(r, InstanceRecord.Failure.of(e));
+                fail(t, r, InstanceRecord.Failure.of(e));
             }
         }
     }
@@ -197,7 +207,7 @@ final class Installer implements LeaderService {
                 w = null;
             }
         }
-        if (w != null) { // stopped meanwhile
+        if (w != null) { // stopped, or another install took over, meanwhile
             closeQuietly(w);
             d.cancel();
             return;
@@ -210,18 +220,15 @@ final class Installer implements LeaderService {
         synchronized (work) {
             Tracked t = tracked(k);
             if (t == null || t.run == null) return;
-            Optional<InstanceRecord> r = installing(k, t.run);
-            if (r.isEmpty()) {
-                untrack(k);
-                return;
-            }
+            Optional<InstanceRecord> r = current(k, t);
+            if (r.isEmpty()) return;
             try {
                 Optional<InstanceStates.Outcome> o = states.outcome(t.run);
                 if (o.isEmpty()) return;
-                if (o.get().succeeded()) complete(r.get(), InstallPlan.of(stages, r.get()));
-                else fail(r.get(), statesFailed(k, o.get().failure()));
+                if (o.get().succeeded()) complete(t, r.get(), InstallPlan.of(stages, r.get()));
+                else fail(t, r.get(), statesFailed(k, o.get().failure()));
             } catch (RuntimeException e) {
-                fail(r.get(), InstanceRecord.Failure.of(e));
+                fail(t, r.get(), InstanceRecord.Failure.of(e));
             }
         }
     }
@@ -230,7 +237,7 @@ final class Installer implements LeaderService {
         synchronized (work) {
             Tracked t = tracked(k);
             if (t == null || t.run == null) return;
-            installing(k, t.run).ifPresent(r -> fail(r, statesFailed(k, "state run " + t.run + " did not finish within " + timeout.toSeconds() + "s")));
+            current(k, t).ifPresent(r -> fail(t, r, statesFailed(k, "state run " + t.run + " did not finish within " + timeout.toSeconds() + "s")));
         }
     }
 
@@ -239,17 +246,17 @@ final class Installer implements LeaderService {
                 "fix the states (or the nodes) and install again");
     }
 
-    private void complete(InstanceRecord r, InstallPlan plan) {
+    private void complete(Tracked t, InstanceRecord r, InstallPlan plan) {
         InstanceRecord done = r.installed(plan.rendered().service().orElse(null), plan.rendered().notRunnable(), clock.instant());
-        store.update(r.key(), c -> c.isPresent() && same(c.get(), r)
+        store.update(r.key(), c -> c.isPresent() && same(c.get(), t.since)
                 ? Change.put(done, EventEmitter.draft("instance.installed", r.key().toString(), r.app() + "@" + r.version() + " installed as "
                         + r.key() + " in " + r.home(), Map.of("app", r.app(), "version", r.version(), "home", r.home())))
                 : Change.none());
-        untrack(r.key());
+        untrack(r.key(), t);
     }
 
     /** The install failed: the home it created goes, the guard is released and the failure recorded with its event. */
-    private void fail(InstanceRecord r, InstanceRecord.Failure failure) {
+    private void fail(Tracked t, InstanceRecord r, InstanceRecord.Failure failure) {
         LOG.info("install of {} failed: {}", r.key(), failure.message());
         if (r.install() != null && r.install().createsHome()) {
             Path home = Path.of(r.home());
@@ -260,8 +267,8 @@ final class Installer implements LeaderService {
             }
         }
         store.fail(r.key(), InstanceRecord.Step.INSTALL, failure, InstancePolicy.parse(r.policy()).guard(r.app(), r.role()), clock.instant(),
-                c -> same(c, r));
-        untrack(r.key());
+                c -> same(c, t.since));
+        untrack(r.key(), t);
     }
 
     private static void closeQuietly(AutoCloseable c) {
