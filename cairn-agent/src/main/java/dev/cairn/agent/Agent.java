@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * heartbeat timeout) and registers again when the controller no longer knows it.
  *
  * <p>It also long-polls for work ({@link WorkLoop}), supervises the services the controller starts
- * here ({@link ServiceSupervisor}, state under the data directory) and reports what it observes of
- * them on every change and every {@link #REPORT_EVERY}.
+ * here and those that state runs start ({@link ServiceSupervisor}, state under the data directory)
+ * and reports what it observes of them on every change and every {@link #REPORT_EVERY}.
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
@@ -73,7 +73,7 @@ public final class Agent implements AutoCloseable {
         ServiceWork.register(work, services);
         work.handle(dev.cairn.agent.states.StateRunHandler.KIND,
                 new dev.cairn.agent.states.StateRunHandler(name, client, this.dataDir.resolve("states"),
-                        trustedKeys != null ? trustedKeys.toAbsolutePath().normalize() : this.dataDir.resolve("trusted-keys")));
+                        trustedKeys != null ? trustedKeys.toAbsolutePath().normalize() : this.dataDir.resolve("trusted-keys"), services));
     }
 
     public Path dataDir() { return dataDir; }

@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "instance", mixinStandardHelpOptions = true,
-        description = {"Named instances of packages on the shared filesystem (seed 001).",
+        description = {"Named instances of packages on the shared filesystem.",
                 "",
                 "Not installed -> Staged -> Installed (not running) -> Running -> Removed (stage kept).",
                 "Stage: <shared>/cairn/shared/<app>/stage/<version>/; home: <shared>/<basedir>/<role>/<app>/<id>/.",
@@ -42,6 +42,29 @@ public final class InstanceCommand implements Runnable {
 
     static String path(InstanceNames.Key k) {
         return "/api/v1/instances/" + k.role() + "/" + k.id();
+    }
+
+    /** The longest one wait on the controller lasts (it answers as soon as what it waits for happened). */
+    static final Duration ROUND = Duration.ofSeconds(30);
+
+    /**
+     * Waits on the controller while the instance is {@code what} (installing, starting, stopping):
+     * each request is answered as soon as that is over, or after at most {@link #ROUND}; stops when
+     * {@code done} accepts an answer or {@code timeout} has passed, and returns the last answer.
+     * {@code round} is told of every answer that did not end the wait.
+     */
+    static JsonNode waitWhile(ApiClient api, InstanceNames.Key k, String what, Duration timeout, JsonNode first,
+                              java.util.function.Predicate<JsonNode> done, java.util.function.Consumer<JsonNode> round) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode last = first;
+        while (!done.test(last)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return last;
+            Duration wait = Duration.ofNanos(Math.min(left, ROUND.toNanos()));
+            last = api.get(path(k) + "?wait=" + Math.max(1, wait.toMillis()) + "ms&while=" + what, wait.plusSeconds(15));
+            if (!done.test(last)) round.accept(last);
+        }
+        return last;
     }
 
     abstract static class Base implements Callable<Integer> {
@@ -135,7 +158,25 @@ public final class InstanceCommand implements Runnable {
             if (options != null) body.put("options", readOptions(options));
             String v = version != null ? version : ref.version().orElse(null);
             if (v != null) body.put("version", v);
-            JsonNode r = client.client().post("/api/v1/instances", body, LONG);
+            ApiClient api = client.client();
+            InstanceNames.Key key = new InstanceNames.Key(role, id);
+            // the controller records the install and answers; the leader carries it out, and we wait for the outcome
+            // (a failed install answers the wait with its error)
+            JsonNode r = api.post("/api/v1/instances", body, LONG);
+            java.io.PrintWriter progress = spec.commandLine().getErr();
+            if (!json) {
+                progress.println("installing " + r.path("app").asText() + "@" + r.path("version").asText() + " as " + key + " …");
+                progress.flush();
+            }
+            r = waitWhile(api, key, "installing", LONG, r, x -> !x.path("step").asText().equals("install"), x -> {
+                if (json) return;
+                progress.println("still installing " + key + " (since " + x.path("updatedAt").asText() + ")");
+                progress.flush();
+            });
+            if (r.path("step").asText().equals("install")) {
+                throw new CairnException(ErrorCode.OPERATION_FAILED, "instance " + key + " is still installing after " + LONG.toMinutes() + " minutes",
+                        "the cluster carries on with it; see 'cairn instance show " + key + "'");
+            }
             if (json) {
                 print(Json.string(r));
             } else {
@@ -183,19 +224,17 @@ public final class InstanceCommand implements Runnable {
         String timeout;
 
         @Override
-        public Integer call() throws InterruptedException {
+        public Integer call() {
             ApiClient api = client.client();
             JsonNode r = api.post(path(key()) + "/start", null);
             print("instance " + key() + " started as " + r.path("deployment").asText() + "/" + r.path("service").asText());
             if (!wait) return 0;
-            long deadline = System.nanoTime() + Durations.parse("--timeout", timeout).toNanos();
-            while (System.nanoTime() < deadline) {
-                JsonNode s = api.get(path(key()));
-                if (s.path("serviceState").asText().equals("running")) {
-                    print("instance " + key() + " is running on " + s.path("node").asText());
-                    return 0;
-                }
-                Thread.sleep(250);
+            // until its service runs, or the instance no longer runs (someone stopped it)
+            JsonNode s = waitWhile(api, key(), "starting", Durations.parse("--timeout", timeout), r,
+                    x -> x.path("serviceState").asText().equals("running") || !x.path("state").asText().equals("running"), x -> { });
+            if (s.path("serviceState").asText().equals("running")) {
+                print("instance " + key() + " is running on " + s.path("node").asText());
+                return 0;
             }
             throw new CairnException(ErrorCode.OPERATION_FAILED, "instance " + key() + " is not running after " + timeout,
                     "see 'cairn instance show " + key() + "' and 'cairn deployment show role-" + key().role() + "'");
@@ -212,16 +251,15 @@ public final class InstanceCommand implements Runnable {
         String timeout;
 
         @Override
-        public Integer call() throws InterruptedException {
+        public Integer call() {
             ApiClient api = client.client();
             JsonNode r = api.post(path(key()) + "/stop", null);
             print("instance " + key() + " stopped");
             if (!wait) return 0;
-            long deadline = System.nanoTime() + Durations.parse("--timeout", timeout).toNanos();
-            while (System.nanoTime() < deadline) {
-                if (!serviceActive(api, r.path("deployment").asText(), r.path("service").asText())) return 0;
-                Thread.sleep(250);
-            }
+            String deployment = r.path("deployment").asText();
+            String service = r.path("service").asText();
+            waitWhile(api, key(), "stopping", Durations.parse("--timeout", timeout), r, x -> !serviceActive(api, deployment, service), x -> { });
+            if (!serviceActive(api, deployment, service)) return 0;
             throw new CairnException(ErrorCode.OPERATION_FAILED, "instance " + key() + " still runs after " + timeout,
                     "see 'cairn deployment show role-" + key().role() + "'");
         }

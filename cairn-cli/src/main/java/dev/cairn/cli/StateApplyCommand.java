@@ -90,12 +90,7 @@ public final class StateApplyCommand implements Callable<Integer> {
                     throw new CairnException(ErrorCode.INVALID_INPUT, "state apply needs --local or --target",
                             "--local applies on this machine; --target GLOB|label=value runs on the cluster's nodes");
                 }
-                try {
-                    return StateRunCommands.apply(client.client(), source, target, mode, test, wait, json, out);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return 1;
-                }
+                return StateRunCommands.apply(client.client(), source, target, mode, test, wait, json, out);
             }
             Path home = LocalApply.defaultHome();
             int par = parallelism != null ? parallelism : Runtime.getRuntime().availableProcessors() * 4;

@@ -23,9 +23,11 @@ import picocli.CommandLine.Spec;
 final class StateRunCommands {
     private StateRunCommands() {}
 
-    /** Submits a cluster run; with {@code wait}, polls until every node finished or was lost. Returns the exit code. */
-    static int apply(ApiClient api, String source, String target, String mode, boolean test, boolean wait, boolean json, PrintWriter out)
-            throws InterruptedException {
+    /** How long one wait for a run's end lasts on the controller (it answers as soon as the run ended). */
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    /** Submits a cluster run; with {@code wait}, waits until every node finished or was lost. Returns the exit code. */
+    static int apply(ApiClient api, String source, String target, String mode, boolean test, boolean wait, boolean json, PrintWriter out) {
         SlsTree tree = StateSources.open(source);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("source", tree);
@@ -40,11 +42,9 @@ final class StateRunCommands {
         }
         if (!wait) return json ? Output.json(out, run) : 0;
         JsonNode shown;
-        while (true) {
-            shown = api.get("/api/v1/state-runs/" + id);
-            if (!shown.path("status").asText().equals("running")) break;
-            Thread.sleep(250);
-        }
+        do { // each request waits on the controller until the run ended (or WAIT passed)
+            shown = api.get("/api/v1/state-runs/" + id + "?wait=" + WAIT.toSeconds() + "s", WAIT.plusSeconds(15));
+        } while (shown.path("status").asText().equals("running"));
         print(shown, json, out);
         return shown.path("status").asText().equals("succeeded") ? 0 : 1;
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.core.Json;
 import dev.cairn.packages.archive.PackageBuilder;
+import dev.cairn.testkit.Await;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -65,7 +66,7 @@ class InstanceLifecycleEndToEndTest {
     static void up() throws Exception {
         cluster = EmbeddedCluster.start(tmp.resolve("data"), 0, 1);
         shared = cluster.dataDir().resolve("shared");
-        CairnProcesses.await(() -> ProcessClusterTest.upNodes(cluster.url()) == 1, Duration.ofSeconds(20), "1 node up");
+        Await.until("1 node up", Duration.ofSeconds(20), () -> ProcessClusterTest.upNodes(cluster.url()) == 1);
         // the issue's manifest exactly as written (a 1 s tcp monitor: the agent's start-up grace lets
         // python3 take longer than that to listen)
         dev.cairn.packages.archive.PackageManifest.parse(HELLO.getBytes(StandardCharsets.UTF_8));
@@ -201,14 +202,8 @@ class InstanceLifecycleEndToEndTest {
 
         ok(instance("start", "prod/web1", "--wait", "--timeout", "30s"));
         try {
-            CairnProcesses.await(() -> {
-                try {
-                    return !refused(port);
-                } catch (InterruptedException e) {
-                    throw new RuntimeException(e);
-                }
-            }, Duration.ofSeconds(30), "the server to answer");
-        } catch (AssertionError e) {
+            Await.until("the server to answer", Duration.ofSeconds(30), () -> !refused(port));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
             dev.cairn.core.api.ApiClient api = new dev.cairn.core.api.ApiClient(cluster.url());
             String logs;
             try {
@@ -232,13 +227,7 @@ class InstanceLifecycleEndToEndTest {
         assertTrue(removeRunning.err().contains("stop it first"), removeRunning.err());
 
         ok(instance("stop", "prod/web1", "--wait", "--timeout", "30s"));
-        CairnProcesses.await(() -> {
-            try {
-                return refused(port);
-            } catch (InterruptedException e) {
-                throw new RuntimeException(e);
-            }
-        }, Duration.ofSeconds(15), "the server to be gone");
+        Await.until("the server to be gone", Duration.ofSeconds(15), () -> refused(port));
         assertEquals("installed", find("prod", "web1").path("state").asText());
 
         Run unstageUsed = instance("unstage", "hello");
@@ -257,6 +246,33 @@ class InstanceLifecycleEndToEndTest {
         for (JsonNode e : events) types.add(e.path("type").asText());
         assertTrue(types.containsAll(java.util.List.of("instance.installing", "instance.installed", "instance.started", "instance.stopped",
                 "instance.removed")), types.toString());
+    }
+
+    @Test
+    void anInstallWhoseStatesFailExitsOneWithTheFailureAndLeavesTheInstanceStaged() throws IOException {
+        publish("broken", """
+                name: broken
+                version: 1.0.0
+                description: its states fail
+                instance:
+                  policy: multi
+                  config:
+                    - template: t.mustache
+                      path: conf/broken.conf
+                  states: states/install.sls
+                """, Map.of("t.mustache", "x=1\n", "states/install.sls", "boom:\n  cmd.run:\n    - name: echo failing; exit 3\n"));
+        Run r = instance("install", "broken", "--role", "shared", "--id", "b1");
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("error: instance.states of shared/b1 failed: state run run-"), r.err());
+        assertTrue(r.err().contains(" on node-1 failed (boom: "), r.err());
+        assertTrue(r.err().contains("hint: fix the states (or the nodes) and install again"), r.err());
+        assertFalse(r.out().contains("installed"), r.out());
+        Run show = ok(instance("show", "shared/b1"));
+        assertTrue(show.out().contains("state:        staged"), show.out());
+        assertTrue(show.out().contains("error:        install failed: instance.states of shared/b1 failed"), show.out());
+        assertFalse(show.out().contains("step:"), "the install is over: " + show.out());
+        assertFalse(Files.exists(shared.resolve("apps/shared/broken/b1")), "the home the install created is deleted");
+        ok(instance("remove", "shared/b1"));
     }
 
     @Test

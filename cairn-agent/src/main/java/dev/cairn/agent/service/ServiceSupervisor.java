@@ -3,6 +3,8 @@ package dev.cairn.agent.service;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.core.Json;
+import dev.cairn.core.time.ExecutorScheduler;
+import dev.cairn.core.time.Scheduler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * earlier one (recognised by pid and process start time) and keep watching them until the
  * controller says otherwise. A monitor per service checks it; a failed service is killed and
  * reported {@code failed} with its fail count; what happens next (restart here, move, give up) is
- * the policy engine's call.
+ * the policy engine's call, except for services whose spec says {@code restartOnFailure} (those
+ * state runs start, which no policy engine looks after): the supervisor restarts them itself,
+ * after a delay that doubles with each failure (1 s, 2 s, … at most 30 s).
  */
 public final class ServiceSupervisor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceSupervisor.class);
@@ -43,6 +47,11 @@ public final class ServiceSupervisor implements AutoCloseable {
     private final Map<String, Entry> services = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private final Thread rotator;
+    /** Runs the restarts of {@code restartOnFailure} services; the supervisor's own when none is given. */
+    private final Scheduler restarts;
+    private final boolean ownsRestarts;
+    static final Duration FIRST_RESTART = Duration.ofSeconds(1);
+    static final Duration LONGEST_RESTART = Duration.ofSeconds(30);
 
     private static final class Entry {
         volatile ServiceSpec spec;
@@ -57,10 +66,17 @@ public final class ServiceSupervisor implements AutoCloseable {
     }
 
     public ServiceSupervisor(Path root, Clock clock, Runnable onChange, long maxLogBytes) {
+        this(root, clock, null, onChange, maxLogBytes);
+    }
+
+    /** With {@code restarts} running the restarts of {@code restartOnFailure} services (null: a thread of the supervisor's own). */
+    public ServiceSupervisor(Path root, Clock clock, Scheduler restarts, Runnable onChange, long maxLogBytes) {
         this.root = root;
         this.clock = clock;
         this.onChange = onChange == null ? () -> { } : onChange;
         this.maxLogBytes = maxLogBytes;
+        this.ownsRestarts = restarts == null;
+        this.restarts = restarts == null ? new ExecutorScheduler("service-restarts", 1) : restarts;
         this.rotator = Thread.ofVirtual().name("log-rotate").start(this::rotateLoop);
     }
 
@@ -160,7 +176,7 @@ public final class ServiceSupervisor implements AutoCloseable {
         LOG.info("stopped {} ({})", e.spec.key(), why);
     }
 
-    /** After a monitor failure: kill the group, count the failure, report. */
+    /** After a monitor failure: kill the group, count the failure, report; restart it later when its spec says so. */
     private synchronized void failed(Entry e, long gen, String why) {
         if (e.generation != gen || !e.state.equals("running")) return;
         LOG.warn("service {} failed: {}", e.spec.key(), why);
@@ -169,6 +185,40 @@ public final class ServiceSupervisor implements AutoCloseable {
         e.detail = why;
         stopEntry(e, why);
         onChange.run();
+        if (e.spec.restartOnFailure() && !closed) scheduleRestart(e);
+    }
+
+    /** How long a service that failed {@code failures} times waits before it is restarted. */
+    static Duration restartDelay(int failures) {
+        Duration d = FIRST_RESTART.multipliedBy(1L << Math.min(Math.max(failures - 1, 0), 5));
+        return d.compareTo(LONGEST_RESTART) > 0 ? LONGEST_RESTART : d;
+    }
+
+    private void scheduleRestart(Entry e) {
+        long gen = e.generation;
+        Duration delay = restartDelay(e.failCount);
+        LOG.info("restarting {} in {} ms (failure {})", e.spec.key(), delay.toMillis(), e.failCount);
+        restarts.schedule(delay, () -> restart(e, gen));
+    }
+
+    /** Restarts a failed service unless it was stopped or started meanwhile, or the supervisor closed. */
+    private synchronized void restart(Entry e, long gen) {
+        if (closed || e.generation != gen || !e.state.equals("failed")) return;
+        try {
+            start(e.spec);
+        } catch (IOException | RuntimeException ex) {
+            LOG.warn("cannot restart {}: {}", e.spec.key(), ex.getMessage());
+            e.failCount++;
+            e.detail = "restart failed: " + ex.getMessage();
+            onChange.run();
+            scheduleRestart(e);
+        }
+    }
+
+    /** The service as observed now, if this supervisor knows it. */
+    public Optional<ServiceReport> report(String deployment, String service) {
+        Entry e = services.get(deployment + "/" + service);
+        return e == null || e.spec == null ? Optional.empty() : Optional.of(report(e));
     }
 
     /** How long a tcp/http-monitored service may take to answer for the first time (at least 3 intervals). */
@@ -313,5 +363,6 @@ public final class ServiceSupervisor implements AutoCloseable {
         closed = true;
         for (Entry e : services.values()) e.generation++;
         rotator.interrupt();
+        if (ownsRestarts) restarts.close();
     }
 }

@@ -12,9 +12,9 @@ import dev.cairn.states.compile.Mode;
 import dev.cairn.states.exec.RunContext;
 import dev.cairn.states.exec.RunOptions;
 import dev.cairn.states.exec.RunReport;
+import dev.cairn.states.exec.ServiceSupervisor;
 import dev.cairn.states.exec.StateResult;
 import dev.cairn.states.modules.DefaultSourceFetcher;
-import dev.cairn.states.modules.LocalServiceSupervisor;
 import dev.cairn.states.source.SlsTree;
 import dev.cairn.core.CairnException;
 import dev.cairn.states.compile.Chunk;
@@ -51,22 +51,21 @@ public final class StateRunHandler implements WorkHandler {
     private final Path stateDir;
     private final Path trustedKeys;
     private final ModuleFetcher fetcher;
-
-    /** Trusting the public keys in {@code trusted-keys} beside {@code stateDir}. */
-    public StateRunHandler(String node, ApiClient client, Path stateDir) {
-        this(node, client, stateDir, stateDir.toAbsolutePath().normalize().resolveSibling("trusted-keys"));
-    }
+    private final ServiceSupervisor services;
 
     /**
      * @param trustedKeys a directory of {@code *.pub}/{@code *.pem} Ed25519 public keys (or one key
      *                    file), read at every run that uses extension modules
+     * @param services    the agent's service supervisor, which runs the services that
+     *                    {@code service.running} states start ({@link StateServices})
      */
-    public StateRunHandler(String node, ApiClient client, Path stateDir, Path trustedKeys) {
+    public StateRunHandler(String node, ApiClient client, Path stateDir, Path trustedKeys, dev.cairn.agent.service.ServiceSupervisor services) {
         this.node = node;
         this.client = client;
         this.stateDir = stateDir;
         this.trustedKeys = trustedKeys;
         this.fetcher = new ModuleFetcher(client);
+        this.services = new StateServices(services);
     }
 
     @Override
@@ -78,7 +77,8 @@ public final class StateRunHandler implements WorkHandler {
         SlsTree tree = Json.MAPPER.convertValue(client.get("/api/v1/state-runs/" + runId + "/bundle"), SlsTree.class);
         client.post(base + "/started", null);
 
-        RunContext ctx = new RunContext(stateDir, new LocalServiceSupervisor(stateDir), new DefaultSourceFetcher(null, null), Map.of());
+        // services are the agent's supervisor's: supervised, logged and adopted like a deployment's
+        RunContext ctx = new RunContext(stateDir, services, new DefaultSourceFetcher(null, null), Map.of());
         // published extension modules the run uses: fetched and verified before anything runs
         Map<String, StateModule> modules = new LinkedHashMap<>(Modules.builtins());
         Map<String, String> refused = new LinkedHashMap<>();

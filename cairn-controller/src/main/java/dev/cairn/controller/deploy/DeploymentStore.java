@@ -111,6 +111,11 @@ public final class DeploymentStore {
         return store.get(VIEWS.child(name)).map(v -> Json.read(v.value(), DeploymentView.class));
     }
 
+    /** Calls {@code changed} whenever the DPE's view of deployment {@code name} changes (for long-polls); close to stop. */
+    public AutoCloseable watchView(String name, Runnable changed) {
+        return store.watch(VIEWS.child(name), e -> changed.run());
+    }
+
     public void putView(DeploymentView v) {
         store.put(VIEWS.child(v.name()), Json.bytes(v));
     }

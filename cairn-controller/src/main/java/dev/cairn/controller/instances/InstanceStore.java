@@ -1,30 +1,37 @@
 package dev.cairn.controller.instances;
 
+import dev.cairn.controller.events.EventEmitter;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.core.Json;
 import dev.cairn.core.events.EventDraft;
 import dev.cairn.core.events.EventLog;
 import dev.cairn.core.store.CoordinationStore;
+import dev.cairn.core.store.Records;
+import dev.cairn.core.store.Records.Change;
+import dev.cairn.core.store.StoreEvent;
 import dev.cairn.core.store.StoreOp;
 import dev.cairn.core.store.StorePath;
-import dev.cairn.core.store.TxResult;
 import dev.cairn.core.store.Versioned;
 import dev.cairn.instances.InstanceNames;
 import dev.cairn.instances.InstanceRecord;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * Instances and roles in the coordination store: records at {@code /instances/items/<role>/<id>},
- * roles at {@code /instances/roles/<role>}, and the guards that make one-per-role and
- * one-per-cluster hold under concurrent installs at {@code /instances/guards/<app@role|app@cluster>}
- * (the value names the instance holding it).
+ * Instances and roles in the coordination store, and the one owner of {@code /instances}: records
+ * at {@code /instances/items/<role>/<id>}, roles at {@code /instances/roles/<role>}, and the guards
+ * that make one-per-role and one-per-cluster hold under concurrent installs at
+ * {@code /instances/guards/<app@role|app@cluster>} (the value names the instance holding it).
  *
- * <p>Each change takes the event that describes it and writes both in one transaction: the event
- * is in the log exactly when the change is in the store.
+ * <p>Each change takes the event that describes it and writes both in one transaction
+ * ({@link Records#update}): the event is in the log exactly when the change is in the store.
  */
 public final class InstanceStore {
     static final StorePath ITEMS = StorePath.of("instances", "items");
@@ -35,16 +42,17 @@ public final class InstanceStore {
 
     private final CoordinationStore store;
     private final EventLog events;
+    private final Records<InstanceRecord> items;
+    private final Records<Role> roles;
+    private final Records<String> guards;
 
     /** {@code events} may be null: changes are then written without events. */
     public InstanceStore(CoordinationStore store, EventLog events) {
         this.store = store;
         this.events = events;
-    }
-
-    private TxResult transact(List<StoreOp> ops, EventDraft event) {
-        if (events == null || event == null) return store.transact(ops);
-        return events.transact(ops, List.of(event)).result();
+        this.items = new Records<>(store, events, InstanceRecord.class);
+        this.roles = new Records<>(store, events, Role.class);
+        this.guards = new Records<>(store, events, String.class);
     }
 
     /** Records an event about a change outside the store (stage files written or removed). */
@@ -59,64 +67,109 @@ public final class InstanceStore {
     }
 
     public Optional<Versioned<InstanceRecord>> find(InstanceNames.Key k) {
-        return store.get(path(k)).map(v -> new Versioned<>(Json.read(v.value(), InstanceRecord.class), v.version()));
+        return items.get(path(k));
     }
 
     public Versioned<InstanceRecord> require(InstanceNames.Key k) {
-        return find(k).orElseThrow(() -> new CairnException(ErrorCode.NOT_FOUND, "instance " + k + " does not exist",
-                "see 'cairn instance list'"));
+        return find(k).orElseThrow(() -> notFound(k));
+    }
+
+    static CairnException notFound(InstanceNames.Key k) {
+        return new CairnException(ErrorCode.NOT_FOUND, "instance " + k + " does not exist", "see 'cairn instance list'");
     }
 
     public List<InstanceRecord> list() {
         List<InstanceRecord> out = new ArrayList<>();
-        for (String role : store.children(ITEMS)) {
-            for (String id : store.children(ITEMS.child(role))) {
-                store.get(ITEMS.child(role).child(id)).filter(v -> v.value().length > 0)
-                        .ifPresent(v -> out.add(Json.read(v.value(), InstanceRecord.class)));
-            }
-        }
+        for (String role : store.children(ITEMS)) out.addAll(items.list(ITEMS.child(role)));
         return out;
     }
 
-    /** Replaces the record if still at {@code version}, with {@code event} (may be null); false when someone else changed it. */
-    public boolean replace(InstanceRecord r, long version, EventDraft event) {
-        return transact(List.of(StoreOp.set(path(r.key()), Json.bytes(r), version)), event).committed();
+    /** Changes a record: {@code f} sees it (empty when absent) and says what to write with which events; see {@link Records#update}. */
+    public Records.Updated<InstanceRecord> update(InstanceNames.Key k, Function<Optional<InstanceRecord>, Change<InstanceRecord>> f) {
+        return items.update(path(k), f);
+    }
+
+    /** Which instance holds {@code guard}, if one does. */
+    public Optional<String> guardHolder(String guard) {
+        return guards.find(GUARDS.child(guard));
     }
 
     /**
-     * Writes the record claiming an install (create, or replace at {@code version} when a failed
-     * install left one) and takes {@code guard} in the same transaction. Empty on success; else the
-     * holder of the guard, or "" when the record changed under us.
+     * Writes the record claiming an install (create, or replace a failed install's record) and takes
+     * {@code guard} in the same transaction, with {@code event}. {@code check} sees the current
+     * record and throws when the install may not go ahead; {@code held} makes the refusal when
+     * another instance holds the guard. Both are asked again when a concurrent change intervened.
      */
-    public Optional<String> claimInstall(InstanceRecord r, Optional<Long> version, Optional<String> guard, EventDraft event) {
-        List<StoreOp> ops = new ArrayList<>();
-        ops.add(version.isPresent() ? StoreOp.set(path(r.key()), Json.bytes(r), version.get()) : StoreOp.create(path(r.key()), Json.bytes(r)));
-        guard.ifPresent(g -> ops.add(StoreOp.create(GUARDS.child(g), Json.bytes(r.key().toString()))));
-        TxResult t = transact(ops, event);
-        if (t.committed()) return Optional.empty();
-        if (t instanceof TxResult.Conflict c && c.index() == 1) {
-            return Optional.of(store.get(GUARDS.child(guard.orElseThrow())).map(v -> Json.read(v.value(), String.class)).orElse("?"));
-        }
-        return Optional.of("");
+    public InstanceRecord claimInstall(InstanceRecord claim, Optional<String> guard, EventDraft event,
+                                       Consumer<Optional<InstanceRecord>> check, Function<String, CairnException> held) {
+        String me = claim.key().toString();
+        items.update(path(claim.key()), cur -> {
+            check.accept(cur);
+            Optional<String> holder = guard.flatMap(this::guardHolder);
+            if (holder.isPresent() && !holder.get().equals(me)) throw held.apply(holder.get());
+            Change<InstanceRecord> c = Change.put(claim, event);
+            return guard.isPresent() && holder.isEmpty() ? c.with(List.of(StoreOp.create(GUARDS.child(guard.get()), Json.bytes(me)))) : c;
+        });
+        return claim;
     }
 
-    public void releaseGuard(Optional<String> guard, InstanceNames.Key holder) {
-        guard.ifPresent(g -> store.get(GUARDS.child(g)).ifPresent(v -> {
-            if (holder.toString().equals(Json.read(v.value(), String.class))) store.delete(GUARDS.child(g), v.version());
-        }));
+    /** The operations that release {@code guard} when {@code holder} holds it (none otherwise), for a change that releases it. */
+    private List<StoreOp> release(Optional<String> guard, InstanceNames.Key holder) {
+        if (guard.isEmpty()) return List.of();
+        return store.get(GUARDS.child(guard.get()))
+                .filter(v -> holder.toString().equals(Json.read(v.value(), String.class)))
+                .map(v -> List.of(StoreOp.delete(GUARDS.child(guard.get()), v.version())))
+                .orElse(List.of());
     }
 
     /**
-     * Deletes the record at {@code version}, and the guard {@code guard} when the record holds it,
-     * with {@code event}; false when the record changed meanwhile.
+     * Records that {@code step} failed (the state stays, the error is kept) with its
+     * {@code instance.failed} event, releasing {@code guard} (a failed install's) in the same
+     * transaction; when there is no record, the event alone. {@code applies} decides whether the
+     * failure still concerns the record (e.g. it is still installing).
      */
-    public boolean delete(InstanceRecord r, long version, Optional<String> guard, EventDraft event) {
-        List<StoreOp> ops = new ArrayList<>();
-        ops.add(StoreOp.delete(path(r.key()), version));
-        guard.flatMap(g -> store.get(GUARDS.child(g)))
-                .filter(v -> r.key().toString().equals(Json.read(v.value(), String.class)))
-                .ifPresent(v -> ops.add(StoreOp.delete(GUARDS.child(guard.get()), v.version())));
-        return transact(ops, event).committed();
+    public void fail(InstanceNames.Key k, InstanceRecord.Step step, InstanceRecord.Failure failure, Optional<String> guard, Instant now,
+                     java.util.function.Predicate<InstanceRecord> applies) {
+        String msg = step.json() + " failed: " + failure.message();
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("step", step.json());
+        d.put("error", msg);
+        EventDraft failed = EventEmitter.draft("instance.failed", k.toString(), "instance " + k + ": " + msg, d);
+        Records.Updated<InstanceRecord> u = items.update(path(k), cur -> {
+            if (cur.isEmpty() || !applies.test(cur.get())) return Change.none();
+            return Change.put(cur.get().failed(step, failure, now), failed).with(release(guard, k));
+        });
+        if (u.before().isEmpty()) record(failed); // nothing to mark (the record was never written): the failure alone
+    }
+
+    /**
+     * Deletes the record, and the guard {@code guard} when the record holds it, with {@code event};
+     * {@code check} sees the record first and throws when it may not go.
+     */
+    public void delete(InstanceNames.Key k, Optional<String> guard, EventDraft event, Consumer<InstanceRecord> check) {
+        items.update(path(k), cur -> {
+            check.accept(cur.orElseThrow(() -> notFound(k)));
+            return Change.<InstanceRecord>delete(event).with(release(guard, k));
+        });
+    }
+
+    /** Calls {@code seen} with every record (the existing ones first) and again whenever one changes; close to stop. */
+    public AutoCloseable watchAll(Consumer<InstanceRecord> seen) {
+        return store.watch(ITEMS, e -> {
+            if (e.type() == StoreEvent.Type.DELETED || e.path().segments().size() != 4 || e.data() == null || e.data().length == 0) return;
+            InstanceRecord r;
+            try {
+                r = Json.read(e.data(), InstanceRecord.class);
+            } catch (RuntimeException unreadable) {
+                return; // written by another version of Cairn, or damaged: nobody can act on it
+            }
+            seen.accept(r);
+        });
+    }
+
+    /** Calls {@code changed} whenever the record of {@code k} changes; close to stop. */
+    public AutoCloseable watch(InstanceNames.Key k, Runnable changed) {
+        return store.watch(path(k), e -> changed.run());
     }
 
     // ---- roles ------------------------------------------------------------------------------------
@@ -125,12 +178,13 @@ public final class InstanceStore {
         return role.equals(InstanceNames.SHARED_ROLE) || store.exists(ROLES.child(role));
     }
 
+    /** Creates the role with {@code event}; false when it exists already. */
     public boolean createRole(String role, Instant now, EventDraft event) {
-        return transact(List.of(StoreOp.create(ROLES.child(role), Json.bytes(new Role(role, now)))), event).committed();
+        return roles.update(ROLES.child(role), cur -> cur.isPresent() ? Change.none() : Change.put(new Role(role, now), event)).changed();
     }
 
     public boolean deleteRole(String role, EventDraft event) {
-        return transact(List.of(StoreOp.delete(ROLES.child(role), StoreOp.ANY_VERSION)), event).committed();
+        return roles.update(ROLES.child(role), cur -> cur.isEmpty() ? Change.none() : Change.delete(event)).changed();
     }
 
     public List<String> roles() {

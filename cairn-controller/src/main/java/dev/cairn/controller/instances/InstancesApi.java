@@ -4,26 +4,57 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.controller.deploy.DeploymentStore;
 import dev.cairn.controller.deploy.DeploymentView;
 import dev.cairn.controller.deploy.ServiceView;
+import dev.cairn.controller.http.LongPoll;
 import dev.cairn.controller.http.Reply;
 import dev.cairn.controller.http.Router;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.instances.InstanceNames;
 import dev.cairn.instances.InstanceRecord;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code /api/v1/instances} and {@code /api/v1/roles}: stage, unstage, install, list, show, start,
- * stop, remove; role create, list, delete.
+ * {@code /api/v1/instances} and {@code /api/v1/roles}: stage, unstage, install, list, show (and
+ * wait), start, stop, remove; role create, list, delete.
  */
 public final class InstancesApi {
     static final int MAX_OPTIONS_BYTES = 64 * 1024;
 
     private InstancesApi() {}
+
+    /** {@code instance list}'s entries. */
+    public record Summary(String app, String version, String role, String id, String basedir, String home, InstanceRecord.State state,
+                          String node) {}
+
+    /** {@code instance show}: the record, with the service as the policy engine shows it while the instance runs. */
+    public record Detail(String app, String version, String role, String id, String basedir, String home, InstanceRecord.State state,
+                         String node, String policy, InstanceRecord.Step step, String error, Instant updatedAt, String deployment,
+                         String service, String serviceState, List<String> command, String notRunnable, JsonNode options) {}
+
+    /** What {@code GET /api/v1/instances/{role}/{id}?wait=…&while=…} waits out. */
+    enum While {
+        /** the install is in progress */
+        INSTALLING,
+        /** the instance is running but its service is not running yet */
+        STARTING,
+        /** a node still runs the service of the instance (stopped or not) */
+        STOPPING;
+
+        static While parse(String v) {
+            try {
+                return valueOf(v.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CairnException(ErrorCode.BAD_REQUEST, "while='" + v + "' is not something to wait for",
+                        "use while=installing, while=starting or while=stopping");
+            }
+        }
+    }
 
     public static void register(Router r, InstanceApplier applier, DeploymentStore deployments) {
         r.post("/api/v1/instances/stage", req -> {
@@ -36,6 +67,7 @@ public final class InstancesApi {
             InstanceNames.AppRef ref = InstanceNames.AppRef.parse(req.json().path("app").asText(null));
             return Reply.ok(Map.of("app", ref.app(), "removed", applier.unstage(ref.app(), ref.version())));
         });
+        // recorded in its install step and answered; the leader carries it out (wait with ?wait=…&while=installing)
         r.post("/api/v1/instances", req -> {
             JsonNode b = req.json();
             JsonNode options = b.get("options");
@@ -44,15 +76,23 @@ public final class InstancesApi {
             }
             InstanceApplier.Install in = new InstanceApplier.Install(required(b, "app"), required(b, "role"), required(b, "id"),
                     text(b, "basedir"), options == null || options.isNull() ? Optional.empty() : Optional.of(options), text(b, "version"));
-            InstanceRecord rec = applier.install(in);
-            return Reply.created(detail(rec, deployments));
+            return Reply.accepted(detail(applier.install(in), deployments));
         });
         r.get("/api/v1/instances", req -> {
-            List<Map<String, Object>> out = new ArrayList<>();
+            List<Summary> out = new ArrayList<>();
             for (InstanceRecord rec : applier.store().list()) out.add(summary(rec, deployments));
             return Reply.ok(Map.of("instances", out));
         });
-        r.get("/api/v1/instances/{role}/{id}", req -> Reply.ok(detail(applier.store().require(key(req.param("role"), req.param("id"))).value(), deployments)));
+        r.get("/api/v1/instances/{role}/{id}", req -> {
+            InstanceNames.Key k = key(req.param("role"), req.param("id"));
+            Duration wait = LongPoll.waitParam(req);
+            Optional<String> w = req.query("while");
+            if (w.isEmpty()) {
+                if (!wait.isZero()) throw new CairnException(ErrorCode.BAD_REQUEST, "wait needs while", "use while=installing, while=starting or while=stopping");
+                return Reply.ok(detail(applier.store().require(k).value(), deployments));
+            }
+            return Reply.ok(await(applier.store(), deployments, k, While.parse(w.get()), wait));
+        });
         r.post("/api/v1/instances/{role}/{id}/start", req -> Reply.ok(detail(applier.start(key(req.param("role"), req.param("id"))), deployments)));
         r.post("/api/v1/instances/{role}/{id}/stop", req -> Reply.ok(detail(applier.stop(key(req.param("role"), req.param("id"))), deployments)));
         r.delete("/api/v1/instances/{role}/{id}", req -> {
@@ -81,44 +121,63 @@ public final class InstancesApi {
         });
     }
 
+    /** The instance and whether what the request waits out is over. */
+    private record Seen(InstanceRecord rec, Detail detail, boolean over) {}
+
+    /**
+     * The instance once {@code what} is over, or after {@code wait} as it is then; woken by watches
+     * on the record and on its role's deployment view. An install that ended in failure answers as
+     * the install would have: with its error.
+     */
+    static Detail await(InstanceStore store, DeploymentStore deployments, InstanceNames.Key k, While what, Duration wait)
+            throws InterruptedException {
+        List<LongPoll.Watch> watches = new ArrayList<>();
+        watches.add(changed -> store.watch(k, changed));
+        if (what != While.INSTALLING) watches.add(changed -> deployments.watchView(InstanceRecord.deploymentOf(k.role()), changed));
+        Seen s = LongPoll.await(wait, watches, () -> {
+            InstanceRecord rec = store.require(k).value();
+            Detail d = detail(rec, deployments);
+            boolean over = switch (what) {
+                case INSTALLING -> !rec.installing();
+                case STARTING -> rec.state() != InstanceRecord.State.RUNNING || "running".equals(d.serviceState());
+                case STOPPING -> !active(rec, deployments);
+            };
+            return new Seen(rec, d, over);
+        }, Seen::over);
+        if (what == While.INSTALLING && s.over() && s.rec().state() == InstanceRecord.State.STAGED && s.rec().failure() != null) {
+            throw s.rec().failure().exception();
+        }
+        return s.detail();
+    }
+
     static InstanceNames.Key key(String role, String id) {
         return new InstanceNames.Key(role, id);
     }
 
-    /** {@code {"app","version","role","id","basedir","home","state","node"}}. */
-    static Map<String, Object> summary(InstanceRecord rec, DeploymentStore deployments) {
-        Optional<ServiceView> sv = service(rec, deployments);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("app", rec.app());
-        m.put("version", rec.version());
-        m.put("role", rec.role());
-        m.put("id", rec.id());
-        m.put("basedir", rec.basedir());
-        m.put("home", rec.home());
-        m.put("state", rec.state());
-        m.put("node", sv.map(ServiceView::node).orElse(null));
-        return m;
+    static Summary summary(InstanceRecord rec, DeploymentStore deployments) {
+        return new Summary(rec.app(), rec.version(), rec.role(), rec.id(), rec.basedir(), rec.home(), rec.state(),
+                service(rec, deployments).map(ServiceView::node).orElse(null));
     }
 
-    static Map<String, Object> detail(InstanceRecord rec, DeploymentStore deployments) {
-        Map<String, Object> m = summary(rec, deployments);
+    static Detail detail(InstanceRecord rec, DeploymentStore deployments) {
         Optional<ServiceView> sv = service(rec, deployments);
-        m.put("policy", rec.policy());
-        m.put("step", rec.step());
-        m.put("error", rec.error());
-        m.put("updatedAt", rec.updatedAt());
-        m.put("deployment", rec.deployment());
-        m.put("service", rec.serviceId());
-        m.put("serviceState", sv.map(ServiceView::state).orElse(null));
-        m.put("command", rec.service() == null ? null : rec.service().command());
-        m.put("notRunnable", rec.notRunnable());
-        m.put("options", rec.options());
-        return m;
+        return new Detail(rec.app(), rec.version(), rec.role(), rec.id(), rec.basedir(), rec.home(), rec.state(),
+                sv.map(ServiceView::node).orElse(null), rec.policy(), rec.step(), rec.error(), rec.updatedAt(), rec.deployment(), rec.serviceId(),
+                sv.map(ServiceView::state).orElse(null), rec.service() == null ? null : rec.service().command(), rec.notRunnable(), rec.options());
     }
 
     /** The instance's service as the DPE shows it, when the instance runs. */
     static Optional<ServiceView> service(InstanceRecord rec, DeploymentStore deployments) {
-        if (!rec.state().equals(InstanceRecord.RUNNING)) return Optional.empty();
+        if (rec.state() != InstanceRecord.State.RUNNING) return Optional.empty();
+        return line(rec, deployments);
+    }
+
+    /** Whether the DPE's view still shows the instance's service other than stopped (whatever the instance's state). */
+    static boolean active(InstanceRecord rec, DeploymentStore deployments) {
+        return line(rec, deployments).filter(s -> !"stopped".equals(s.state())).isPresent();
+    }
+
+    private static Optional<ServiceView> line(InstanceRecord rec, DeploymentStore deployments) {
         Optional<DeploymentView> v = deployments.view(rec.deployment());
         return v.flatMap(x -> x.services().stream().filter(s -> s.id().equals(rec.serviceId())).findFirst());
     }

@@ -1,7 +1,7 @@
 package dev.cairn.controller.instances;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.controller.ControllerContext;
+import dev.cairn.controller.LeaderService;
 import dev.cairn.controller.Subsystem;
 import dev.cairn.controller.deploy.DeploymentStore;
 import dev.cairn.controller.http.Router;
@@ -11,24 +11,27 @@ import dev.cairn.instances.Layout;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Instances and roles (seed 001's layout on shared storage): staging, install with rendered
- * configuration, start/stop through the role's deployment.
+ * Instances and roles on the cluster's shared filesystem: staging, install with rendered
+ * configuration (recorded by the request, carried out by the leader's {@link Installer}),
+ * start/stop through the role's deployment.
  */
 public final class InstancesSubsystem implements Subsystem {
-    /** How long install waits for {@code instance.states} to finish on the nodes. */
+    /** How long an install may take to apply {@code instance.states} on the nodes. */
     public static final Duration STATES_TIMEOUT = Duration.ofMinutes(5);
 
     private final InstanceApplier applier;
+    private final Installer installer;
     private final DeploymentStore deployments;
 
     public InstancesSubsystem(ControllerContext ctx, PackageStorage storage, Path sharedRoot, List<String> basedirs,
                               DeploymentStore deployments, StateRuns runs) {
         Layout layout = new Layout(sharedRoot, basedirs == null || basedirs.isEmpty() ? Layout.DEFAULT_BASEDIRS : basedirs);
-        this.applier = new InstanceApplier(new InstanceStore(ctx.store(), ctx.events()), new Stages(layout, storage),
-                (tree, target) -> runStates(runs, tree, target, STATES_TIMEOUT), ctx.clock());
+        InstanceStore store = new InstanceStore(ctx.store(), ctx.events());
+        Stages stages = new Stages(layout, storage);
+        this.applier = new InstanceApplier(store, stages, ctx.clock());
+        this.installer = new Installer(store, stages, InstanceStates.of(runs), ctx.clock(), ctx.scheduler(), STATES_TIMEOUT);
         this.deployments = deployments;
     }
 
@@ -42,33 +45,13 @@ public final class InstancesSubsystem implements Subsystem {
         InstancesApi.register(router, applier, deployments);
     }
 
-    /** Submits a state run and waits for it: null when it succeeded, else the first failure. */
-    @SuppressWarnings("unchecked")
-    static String runStates(StateRuns runs, dev.cairn.states.source.SlsTree tree, String target, Duration timeout) throws InterruptedException {
-        StateRuns.StateRun run = runs.submit(tree, target, "ansible", false);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long sleep = 100;
-        while (true) {
-            Map<String, Object> shown = runs.show(run.id());
-            String status = String.valueOf(shown.get("status"));
-            if (status.equals("succeeded")) return null;
-            if (status.equals("failed")) {
-                for (Map<String, Object> n : (List<Map<String, Object>>) shown.get("nodes")) {
-                    if (n.get("status").equals("succeeded")) continue;
-                    String why = n.get("error") == null ? null : String.valueOf(n.get("error"));
-                    for (Object s : (List<Object>) n.get("states")) {
-                        if (s instanceof JsonNode st && st.path("result").isBoolean() && !st.path("result").asBoolean()) {
-                            why = st.path("id").asText() + ": " + st.path("comment").asText();
-                            break;
-                        }
-                    }
-                    return "state run " + run.id() + " on " + n.get("node") + " " + n.get("status") + (why == null ? "" : " (" + why + ")");
-                }
-                return "state run " + run.id() + " failed";
-            }
-            if (System.nanoTime() > deadline) return "state run " + run.id() + " did not finish within " + timeout.toSeconds() + "s";
-            Thread.sleep(sleep);
-            sleep = Math.min(500, sleep * 2);
-        }
+    @Override
+    public List<LeaderService> leaderServices() {
+        return List.of(installer);
+    }
+
+    @Override
+    public void close() {
+        installer.stop();
     }
 }

@@ -1,33 +1,36 @@
 package dev.cairn.controller.staterun;
 
 import dev.cairn.controller.LeaderService;
+import dev.cairn.core.time.Scheduler;
 import java.time.Duration;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * On the leader, looks at every unfinished state run every few seconds, so a node that went down
- * mid-run is reported {@code lost} (with its event) and its work withdrawn even when nobody is
- * watching the run; runs seen finished are not looked at again.
+ * On the leader, looks at every unfinished state run every {@code interval} (on the controller's
+ * scheduler), so a part whose node went down mid-run is reported {@code lost} (with its event) and
+ * its work withdrawn, and a part whose work item the agent refused is reported {@code failed}, even
+ * when nobody is watching the run. Runs seen finished are not looked at again; with no unfinished
+ * run, a look costs one listing of the runs. A node going down is the absence of heartbeats, which
+ * no store change announces: hence a timer rather than a watch.
  */
 public final class StateRunWatch implements LeaderService {
     private static final Logger LOG = LoggerFactory.getLogger(StateRunWatch.class);
 
     private final StateRuns runs;
+    private final Scheduler scheduler;
     private final Duration interval;
     private final Set<String> finished = ConcurrentHashMap.newKeySet();
-    private ScheduledExecutorService timer;
-    private ScheduledFuture<?> task;
+    private Scheduler.Task task;
 
-    public StateRunWatch(StateRuns runs, Duration interval) {
+    public StateRunWatch(StateRuns runs, Scheduler scheduler, Duration interval) {
         this.runs = runs;
+        this.scheduler = scheduler;
         this.interval = interval;
     }
 
@@ -37,29 +40,27 @@ public final class StateRunWatch implements LeaderService {
     @Override
     public synchronized void start(long epoch) {
         if (task != null) return;
-        if (timer == null) timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("state-run-watch").factory());
-        task = timer.scheduleWithFixedDelay(this::sweepQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        task = scheduler.scheduleWithFixedDelay(Duration.ZERO, interval, this::sweepQuietly);
     }
 
     @Override
     public synchronized void stop() {
-        if (task != null) task.cancel(true);
+        if (task != null) task.cancel();
         task = null;
-    }
-
-    public synchronized void close() {
-        stop();
-        if (timer != null) timer.shutdownNow();
     }
 
     /** One look at every unfinished run; returns how many are still running. */
     public int sweep() {
+        List<String> open = new ArrayList<>();
+        for (String id : runs.ids()) if (!finished.contains(id)) open.add(id);
+        if (open.isEmpty()) return 0;
+        Set<String> up = runs.upNodes();
         int running = 0;
-        for (StateRuns.StateRun r : runs.list()) {
-            if (finished.contains(r.id())) continue;
-            Map<String, Object> shown = runs.show(r.id()); // marks parts lost whose node is down
-            if ("running".equals(shown.get("status"))) running++;
-            else finished.add(r.id());
+        for (String id : open) {
+            Optional<StateRuns.RunStatus> s = runs.reconcile(id, up);
+            if (s.isEmpty()) continue; // being submitted: looked at next time
+            if (s.get() == StateRuns.RunStatus.RUNNING) running++;
+            else finished.add(id);
         }
         return running;
     }

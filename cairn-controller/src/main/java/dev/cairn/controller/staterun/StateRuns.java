@@ -1,9 +1,12 @@
 package dev.cairn.controller.staterun;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.controller.events.EventEmitter;
+import dev.cairn.controller.http.LongPoll;
 import dev.cairn.controller.nodes.NodeRegistry;
 import dev.cairn.controller.work.WorkQueue;
+import dev.cairn.controller.work.WorkResult;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.core.Json;
@@ -11,47 +14,109 @@ import dev.cairn.core.api.NodeView;
 import dev.cairn.core.events.EventDraft;
 import dev.cairn.core.events.EventLog;
 import dev.cairn.core.store.CoordinationStore;
+import dev.cairn.core.store.Records;
+import dev.cairn.core.store.Records.Change;
 import dev.cairn.core.store.StoreOp;
 import dev.cairn.core.store.StorePath;
 import dev.cairn.core.store.TxResult;
-import dev.cairn.core.store.Versioned;
 import dev.cairn.states.compile.Compiler;
 import dev.cairn.states.compile.Mode;
 import dev.cairn.states.source.SlsTree;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
- * Cluster state runs: the controller compiles a source once (compile errors reject the run before
- * anything is sent), stores it, and queues one {@code state.run} work item per targeted node; each
- * agent executes its part and reports state by state. A node that goes down mid-run is reported
- * {@code lost}, never waited for forever.
+ * Cluster state runs, and the one owner of {@code /state-runs}: the controller compiles a source
+ * once (compile errors reject the run before anything is sent), stores it, and queues one
+ * {@code state.run} work item per targeted node; each agent executes its part and reports state by
+ * state. A node that goes down mid-run is reported {@code lost}, never waited for forever: the
+ * leader's {@link StateRunWatch} looks ({@link #reconcile}); reading a run ({@link #show}) changes
+ * nothing.
  *
  * <p>Every change here is one store transaction carrying its event ({@code state.run.queued} with
  * the run, its parts and its work items; {@code state.result} with the result; the node's outcome
- * with the node part's new status), so the log holds an event exactly for what happened.
+ * with the node part's new status), made with {@link Records#update}, so the log holds an event
+ * exactly for what happened.
  */
 public final class StateRuns {
     public static final StorePath RUNS = StorePath.of("state-runs");
     static final int MAX_BUNDLE_BYTES = 512 * 1024;
+    static final String KIND = "state.run";
+
+    /** A node part's status; JSON: the lower-case name. */
+    public enum PartStatus {
+        QUEUED, RUNNING, SUCCEEDED, FAILED, LOST;
+
+        @JsonValue
+        public String json() { return name().toLowerCase(Locale.ROOT); }
+
+        public boolean ended() { return this == SUCCEEDED || this == FAILED || this == LOST; }
+    }
+
+    /** A run's status: running until every part ended, then succeeded when every part did; JSON: the lower-case name. */
+    public enum RunStatus {
+        RUNNING, SUCCEEDED, FAILED;
+
+        @JsonValue
+        public String json() { return name().toLowerCase(Locale.ROOT); }
+
+        static RunStatus of(Collection<PartStatus> parts) {
+            if (parts.stream().anyMatch(p -> !p.ended())) return RUNNING;
+            return parts.stream().allMatch(p -> p == PartStatus.SUCCEEDED) ? SUCCEEDED : FAILED;
+        }
+    }
 
     public record StateRun(String id, String description, String target, String mode, boolean test, List<String> nodes, Instant createdAt) {}
 
-    public record NodeRun(String node, String status, String workId, Instant startedAt, Instant finishedAt, String error,
+    /** One node's part as stored at {@code /state-runs/<id>/nodes/<node>}. */
+    public record NodeRun(String node, PartStatus status, String workId, Instant startedAt, Instant finishedAt, String error,
                           Integer states, Integer failed, Integer changed) {
-        boolean terminal() { return status.equals("succeeded") || status.equals("failed") || status.equals("lost"); }
+        boolean ended() { return status.ended(); }
 
-        NodeRun with(String s, Instant started, Instant finished, String err, Integer st, Integer f, Integer c) {
+        NodeRun with(PartStatus s, Instant started, Instant finished, String err, Integer st, Integer f, Integer c) {
             return new NodeRun(node, s, workId, started, finished, err, st, f, c);
         }
+
+        NodeRun withWorkId(String w) {
+            return new NodeRun(node, status, w, startedAt, finishedAt, error, states, failed, changed);
+        }
     }
+
+    /** What {@code GET /api/v1/state-runs/{id}} answers: the run with every node's part and its per-state results. */
+    public record RunView(String id, String description, String target, String mode, boolean test, Instant createdAt, RunStatus status,
+                          List<PartView> nodes) {
+        /** Why a failed run failed: the first part that did not succeed, with its first failed state (else its error). */
+        public String failure() {
+            for (PartView n : nodes) {
+                if (n.status() == PartStatus.SUCCEEDED) continue;
+                String why = n.error();
+                for (JsonNode st : n.states()) {
+                    if (st.path("result").isBoolean() && !st.path("result").asBoolean()) {
+                        why = st.path("id").asText() + ": " + st.path("comment").asText();
+                        break;
+                    }
+                }
+                return "state run " + id + " on " + n.node() + " " + n.status().json() + (why == null ? "" : " (" + why + ")");
+            }
+            return "state run " + id + " failed";
+        }
+    }
+
+    /** One node's part of a {@link RunView}; {@code states} in the {@code state apply --local --json} shape. */
+    public record PartView(String node, PartStatus status, Instant startedAt, Instant finishedAt, String error, List<JsonNode> states) {}
 
     private final CoordinationStore store;
     private final NodeRegistry nodes;
@@ -60,6 +125,9 @@ public final class StateRuns {
     private final LongSupplier epoch;
     private final EventLog events;
     private final RunModules.Resolver modules;
+    private final Records<StateRun> runs;
+    private final Records<NodeRun> parts;
+    private final Records<JsonNode> results;
 
     public StateRuns(CoordinationStore store, NodeRegistry nodes, WorkQueue work, Clock clock, LongSupplier epoch, EventLog events) {
         this(store, nodes, work, clock, epoch, events, RunModules.Resolver.NONE);
@@ -67,7 +135,7 @@ public final class StateRuns {
 
     /** With {@code modules}: the published extension modules by name, which the compile accepts and agents fetch. */
     public StateRuns(CoordinationStore store, NodeRegistry nodes, WorkQueue work, Clock clock, LongSupplier epoch, EventLog events,
-                     java.util.function.Function<java.util.Collection<String>, Map<String, dev.cairn.states.sign.PublishedModule>> modules) {
+                     Function<Collection<String>, Map<String, dev.cairn.states.sign.PublishedModule>> modules) {
         this.modules = modules::apply;
         this.store = store;
         this.nodes = nodes;
@@ -75,6 +143,13 @@ public final class StateRuns {
         this.clock = clock;
         this.epoch = epoch;
         this.events = events;
+        this.runs = new Records<>(store, events, StateRun.class);
+        this.parts = new Records<>(store, events, NodeRun.class);
+        this.results = new Records<>(store, events, JsonNode.class);
+    }
+
+    private static StorePath part(String id, String node) {
+        return RUNS.child(id).child("nodes").child(node);
     }
 
     /** Compiles and dispatches; returns the run, or throws COMPILE_ERROR listing every error (nothing sent). */
@@ -99,17 +174,17 @@ public final class StateRuns {
         // part, the work items and the event in one transaction: all of it exists or none of it
         StorePath runPath = store.createSequential(RUNS, "run-", new byte[0]);
         String id = runPath.name();
-        StateRun run = new StateRun(id, tree.description(), target, mode.name().toLowerCase(), test, targets, clock.instant());
+        StateRun run = new StateRun(id, tree.description(), target, mode.name().toLowerCase(Locale.ROOT), test, targets, clock.instant());
         List<StoreOp> ops = new ArrayList<>();
         ops.add(StoreOp.set(runPath, Json.bytes(run), StoreOp.ANY_VERSION));
         ops.add(StoreOp.create(runPath.child("bundle"), bundle));
         for (String n : targets) {
-            ops.add(StoreOp.create(runPath.child("nodes").child(n), Json.bytes(new NodeRun(n, "queued", null, null, null, null, null, null, null))));
+            ops.add(StoreOp.create(part(id, n), Json.bytes(new NodeRun(n, PartStatus.QUEUED, null, null, null, null, null, null, null))));
         }
         int firstWork = ops.size();
         // the published modules the plan uses, pinned to the versions compiled against; agents verify them
         Map<String, Object> payload = Map.of("run", id, "mode", run.mode(), "test", test, "modules", withModules.used());
-        for (String n : targets) ops.add(work.submitOp(n, "state.run", e, payload));
+        for (String n : targets) ops.add(work.submitOp(n, KIND, e, payload));
         EventLog.Tx tx;
         try {
             tx = events.transact(ops, List.of(draft("state.run.queued", id, "state run " + id + " queued for " + targets.size() + " node(s): "
@@ -122,30 +197,17 @@ public final class StateRuns {
             store.delete(runPath, StoreOp.ANY_VERSION);
             throw new CairnException(ErrorCode.INTERNAL, "the store refused state run " + id + ": " + tx.result(), "apply again");
         }
-        // remember each part's work item (show() finds it by scanning when this is lost to a crash)
+        // remember each part's work item (the watch finds it through the work queue when this is lost to a crash)
         for (int i = 0; i < targets.size(); i++) {
             String workId = c.paths().get(firstWork + i).name();
-            update(id, targets.get(i), cur -> cur.workId() != null ? cur : new NodeRun(cur.node(), cur.status(), workId, cur.startedAt(),
-                    cur.finishedAt(), cur.error(), cur.states(), cur.failed(), cur.changed()), null);
+            parts.update(part(id, targets.get(i)), cur -> cur.isEmpty() || cur.get().workId() != null ? Change.none()
+                    : Change.put(cur.get().withWorkId(workId)));
         }
         return run;
     }
 
     private static EventDraft draft(String type, String subject, String message, Map<String, ?> data) {
         return EventEmitter.draft(type, subject, message, data);
-    }
-
-    /** The work item that carries a node's part, for parts whose item id was never recorded. */
-    private Optional<String> workIdFor(String id, String node) {
-        for (StorePath dir : List.of(WorkQueue.WORK.child(node), WorkQueue.RESULTS.child(node))) {
-            for (String w : store.children(dir)) {
-                Optional<Versioned<byte[]>> v = store.get(dir.child(w));
-                if (v.isEmpty()) continue;
-                JsonNode payload = Json.tree(v.get().value()).path("payload");
-                if (payload.path("run").asText().equals(id)) return Optional.of(w);
-            }
-        }
-        return Optional.empty();
     }
 
     List<String> resolveTargets(String target) {
@@ -185,121 +247,119 @@ public final class StateRuns {
     }
 
     public StateRun run(String id) {
-        return store.get(RUNS.child(id)).filter(v -> v.value().length > 0).map(v -> Json.read(v.value(), StateRun.class))
-                .orElseThrow(() -> notFound(id));
+        return runs.find(RUNS.child(id)).orElseThrow(() -> notFound(id));
     }
 
     public List<StateRun> list() {
-        List<StateRun> out = new ArrayList<>();
-        for (String id : store.children(RUNS)) {
-            store.get(RUNS.child(id)).filter(v -> v.value().length > 0).ifPresent(v -> out.add(Json.read(v.value(), StateRun.class)));
-        }
-        return out;
+        return runs.list(RUNS);
     }
 
-    /** The run with every node's status and results; marks nodes that went down mid-run as lost. */
-    public Map<String, Object> show(String id) {
+    /** The run with every node's status and results, as stored: reading changes nothing. */
+    public RunView show(String id) {
         StateRun run = run(id);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", run.id());
-        out.put("description", run.description());
-        out.put("target", run.target());
-        out.put("mode", run.mode());
-        out.put("test", run.test());
-        out.put("createdAt", run.createdAt());
-        List<Map<String, Object>> nodeViews = new ArrayList<>();
-        boolean done = true;
-        boolean ok = true;
-        Map<String, String> liveness = new LinkedHashMap<>();
-        for (NodeView n : nodes.list()) liveness.put(n.name(), n.state());
+        List<PartView> views = new ArrayList<>();
+        List<PartStatus> statuses = new ArrayList<>();
         for (String n : run.nodes()) {
-            NodeRun nr = markLostIfDown(id, n, liveness.getOrDefault(n, "down"));
-            Map<String, Object> v = new LinkedHashMap<>();
-            v.put("node", n);
-            v.put("status", nr.status());
-            v.put("startedAt", nr.startedAt());
-            v.put("finishedAt", nr.finishedAt());
-            v.put("error", nr.error());
-            v.put("states", results(id, n));
-            nodeViews.add(v);
-            done &= nr.terminal();
-            ok &= nr.status().equals("succeeded");
+            NodeRun nr = parts.find(part(id, n)).orElseThrow(() -> notFound(id));
+            views.add(new PartView(n, nr.status(), nr.startedAt(), nr.finishedAt(), nr.error(), results.list(part(id, n).child("results"))));
+            statuses.add(nr.status());
         }
-        out.put("status", !done ? "running" : ok ? "succeeded" : "failed");
-        out.put("nodes", nodeViews);
-        return out;
+        return new RunView(run.id(), run.description(), run.target(), run.mode(), run.test(), run.createdAt(), RunStatus.of(statuses), views);
     }
 
-    private NodeRun markLostIfDown(String id, String node, String liveness) {
-        StorePath p = RUNS.child(id).child("nodes").child(node);
-        while (true) {
-            Versioned<byte[]> v = store.get(p).orElseThrow(() -> notFound(id));
-            NodeRun nr = Json.read(v.value(), NodeRun.class);
-            if (nr.terminal()) return nr;
-            if (nr.workId() == null) {
-                Optional<String> w = workIdFor(id, node);
-                if (w.isPresent()) nr = new NodeRun(nr.node(), nr.status(), w.get(), nr.startedAt(), nr.finishedAt(), nr.error(),
-                        nr.states(), nr.failed(), nr.changed());
-            }
-            // the agent answered the work item without finishing the run (refused it, or its handler
-            // failed before reporting): the run must say so instead of waiting forever
-            Optional<Versioned<byte[]>> answered = nr.workId() == null ? Optional.empty()
-                    : store.get(WorkQueue.RESULTS.child(node).child(nr.workId()));
-            if (answered.isPresent()) {
-                var result = WorkQueue.decodeResult(node, nr.workId(), answered.get().value());
-                if (!result.ok()) {
-                    JsonNode r = result.result();
-                    String why = r == null ? "no result" : r.path("refused").asText(r.path("error").asText(r.toString()));
-                    NodeRun failed = nr.with("failed", nr.startedAt(), clock.instant(), "the agent did not run it: " + why, null, null, null);
-                    if (casWithEvent(p, failed, v.version(), draft("state.run.node.failed", id + "/" + node,
-                            node + " did not run state run " + id + ": " + why, Map.of("run", id, "node", node)))) {
-                        return failed;
-                    }
-                    continue;
-                }
-            }
-            if (liveness.equals("up")) return nr;
-            NodeRun lost = nr.with("lost", nr.startedAt(), clock.instant(), "node " + node + " went down before finishing", null, null, null);
-            if (casWithEvent(p, lost, v.version(), draft("state.run.lost", id, "node " + node + " went down during state run " + id,
-                    Map.of("run", id, "node", node)))) {
-                if (nr.workId() != null) work.cancel(node, nr.workId());
-                return lost;
+    /** {@link #show}, waiting up to {@code wait} while the run is running; woken by a watch on its parts. */
+    public RunView await(String id, Duration wait) throws InterruptedException {
+        return LongPoll.await(wait, List.of(changed -> watch(id, changed)), () -> show(id), v -> v.status() != RunStatus.RUNNING);
+    }
+
+    /** Calls {@code changed} whenever a node part of run {@code id} changes (not for each state result); close to stop. */
+    public AutoCloseable watch(String id, Runnable changed) {
+        return store.watch(RUNS.child(id).child("nodes"), e -> {
+            if (e.path().segments().size() == 4) changed.run();
+        });
+    }
+
+    /** The ids of the stored runs (a run being submitted may not be readable yet). */
+    List<String> ids() {
+        return store.children(RUNS);
+    }
+
+    /** The names of the nodes that are up now. */
+    Set<String> upNodes() {
+        Set<String> up = new HashSet<>();
+        for (NodeView n : nodes.list()) if (n.state().equals("up")) up.add(n.name());
+        return up;
+    }
+
+    /**
+     * The leader's look at one run: a part whose work item the agent answered without running it
+     * (refused it, or its handler failed before reporting) is reported failed, and a part whose
+     * node is not in {@code up} is reported lost and its work withdrawn, each with its event.
+     * Returns the run's status afterwards; empty when there is no such run (yet).
+     */
+    Optional<RunStatus> reconcile(String id, Set<String> up) {
+        Optional<StateRun> run = runs.find(RUNS.child(id));
+        if (run.isEmpty()) return Optional.empty();
+        List<PartStatus> statuses = new ArrayList<>();
+        for (String n : run.get().nodes()) {
+            Optional<NodeRun> nr = parts.find(part(id, n));
+            if (nr.isEmpty()) return Optional.empty();
+            statuses.add(nr.get().ended() ? nr.get().status() : reconcilePart(id, nr.get(), up.contains(n)));
+        }
+        return Optional.of(RunStatus.of(statuses));
+    }
+
+    private PartStatus reconcilePart(String id, NodeRun nr, boolean up) {
+        String node = nr.node();
+        StorePath p = part(id, node);
+        String workId = nr.workId();
+        if (workId == null) {
+            workId = work.findId(node, KIND, payload -> payload.path("run").asText().equals(id)).orElse(null);
+            if (workId != null) {
+                String found = workId;
+                parts.update(p, cur -> cur.isEmpty() || cur.get().workId() != null ? Change.none() : Change.put(cur.get().withWorkId(found)));
             }
         }
+        // the agent answered the work item without finishing the run: the run must say so instead of waiting forever
+        Optional<WorkResult> answered = workId == null ? Optional.empty() : work.result(node, workId);
+        if (answered.isPresent() && !answered.get().ok()) {
+            JsonNode r = answered.get().result();
+            String why = r == null ? "no result" : r.path("refused").asText(r.path("error").asText(r.toString()));
+            return endPart(p, cur -> cur.with(PartStatus.FAILED, cur.startedAt(), clock.instant(), "the agent did not run it: " + why, null, null, null),
+                    draft("state.run.node.failed", id + "/" + node, node + " did not run state run " + id + ": " + why, Map.of("run", id, "node", node)));
+        }
+        if (up) return nr.status();
+        PartStatus s = endPart(p, cur -> cur.with(PartStatus.LOST, cur.startedAt(), clock.instant(), "node " + node + " went down before finishing",
+                null, null, null), draft("state.run.lost", id, "node " + node + " went down during state run " + id, Map.of("run", id, "node", node)));
+        if (s == PartStatus.LOST && workId != null) work.cancel(node, workId);
+        return s;
     }
 
-    /** Replaces a node part at {@code version} and records {@code event} in the same transaction. */
-    private boolean casWithEvent(StorePath p, NodeRun next, long version, EventDraft event) {
-        return casWithEvents(p, next, version, event == null ? List.of() : List.of(event));
-    }
-
-    private boolean casWithEvents(StorePath p, NodeRun next, long version, List<EventDraft> drafts) {
-        List<StoreOp> ops = List.of(StoreOp.set(p, Json.bytes(next), version));
-        return (drafts.isEmpty() ? store.transact(ops) : events.transact(ops, drafts).result()).committed();
-    }
-
-    private List<JsonNode> results(String id, String node) {
-        StorePath dir = RUNS.child(id).child("nodes").child(node).child("results");
-        List<JsonNode> out = new ArrayList<>();
-        for (String r : store.children(dir)) store.get(dir.child(r)).ifPresent(v -> out.add(Json.tree(v.value())));
-        return out;
+    /** Ends a part that has not ended yet, with {@code event}; returns its status afterwards. */
+    private PartStatus endPart(StorePath p, UnaryOperator<NodeRun> end, EventDraft event) {
+        Records.Updated<NodeRun> u = parts.update(p, cur -> cur.isEmpty() || cur.get().ended() ? Change.none() : Change.put(end.apply(cur.get()), event));
+        return u.after().map(NodeRun::status).orElse(PartStatus.LOST);
     }
 
     /** An agent reports that it started its part. */
     public void started(String id, String node) {
-        update(id, node, nr -> nr.status().equals("queued") ? nr.with("running", clock.instant(), null, null, null, null, null) : nr,
-                nr -> draft("state.run.node.started", id + "/" + node, node + " started state run " + id, Map.of("run", id, "node", node)));
+        parts.update(part(id, node), cur -> {
+            NodeRun nr = cur.orElseThrow(() -> noPart(id, node));
+            return nr.status() != PartStatus.QUEUED ? Change.none()
+                    : Change.put(nr.with(PartStatus.RUNNING, clock.instant(), null, null, null, null, null),
+                    draft("state.run.node.started", id + "/" + node, node + " started state run " + id, Map.of("run", id, "node", node)));
+        });
     }
 
     /** An agent reports one state's result (idempotent per run_num). */
     public void result(String id, String node, JsonNode state) {
-        requireNodeRun(id, node);
+        if (parts.find(part(id, node)).isEmpty()) throw noPart(id, node);
         int runNum = state.path("run_num").asInt(-1);
         if (runNum < 0) throw new CairnException(ErrorCode.BAD_REQUEST, "a state result needs run_num", null);
-        StorePath p = RUNS.child(id).child("nodes").child(node).child("results").child(String.format("s-%06d", runNum));
+        StorePath p = part(id, node).child("results").child(String.format("s-%06d", runNum));
         boolean failed = state.path("result").isBoolean() && !state.path("result").asBoolean();
-        // the result and its event together; a repeated report (same run_num) conflicts and records nothing
-        events.transact(List.of(StoreOp.create(p, Json.bytes(state))), List.of(draft("state.result", id + "/" + node,
+        // the result and its event together; a repeated report (same run_num) changes and records nothing
+        results.update(p, cur -> cur.isPresent() ? Change.none() : Change.put(state, draft("state.result", id + "/" + node,
                 node + ": " + state.path("function").asText() + " " + state.path("id").asText() + (failed ? " failed" : " ok") + " — "
                         + state.path("comment").asText(""),
                 Map.of("run", id, "node", node, "state", state.path("id").asText(), "run_num", runNum, "result", !failed))));
@@ -318,49 +378,28 @@ public final class StateRuns {
             refused.add(draft("module.refused", module, node + " refused extension module " + module + ": " + reason,
                     Map.of("node", node, "reason", reason, "run", id)));
         }
-        boolean[] alreadyEnded = {false};
-        updateWithEvents(id, node, cur -> {
-                    alreadyEnded[0] = cur.terminal();
-                    return cur.terminal() ? cur : cur.with(ok ? "succeeded" : "failed",
-                            cur.startedAt() == null ? clock.instant() : cur.startedAt(), clock.instant(), err,
-                            body.path("states").isMissingNode() ? null : body.path("states").asInt(),
-                            body.path("failed").isMissingNode() ? null : body.path("failed").asInt(),
-                            body.path("changed").isMissingNode() ? null : body.path("changed").asInt());
-                },
-                nr -> {
-                    List<EventDraft> drafts = new ArrayList<>();
-                    drafts.add(draft(ok ? "state.run.node.succeeded" : "state.run.node.failed", id + "/" + node,
-                            node + " finished state run " + id + ": " + nr.status() + (err == null ? "" : " (" + err + ")"), Map.of("run", id, "node", node)));
-                    drafts.addAll(refused); // with the part's outcome
-                    return drafts;
-                });
+        Records.Updated<NodeRun> u = parts.update(part(id, node), cur -> {
+            NodeRun nr = cur.orElseThrow(() -> noPart(id, node));
+            if (nr.ended()) return Change.none();
+            NodeRun next = nr.with(ok ? PartStatus.SUCCEEDED : PartStatus.FAILED, nr.startedAt() == null ? clock.instant() : nr.startedAt(),
+                    clock.instant(), err, count(body, "states"), count(body, "failed"), count(body, "changed"));
+            List<EventDraft> drafts = new ArrayList<>();
+            drafts.add(draft(ok ? "state.run.node.succeeded" : "state.run.node.failed", id + "/" + node,
+                    node + " finished state run " + id + ": " + next.status().json() + (err == null ? "" : " (" + err + ")"), Map.of("run", id, "node", node)));
+            drafts.addAll(refused); // with the part's outcome
+            return Change.put(next, drafts);
+        });
         // the part had already ended (e.g. marked lost while its node was away): the refusals still
         // happened on the node, so they are recorded, on their own
-        if (alreadyEnded[0] && !refused.isEmpty()) events.appendAll(refused);
+        if (!u.changed() && !refused.isEmpty()) events.appendAll(refused);
     }
 
-    private NodeRun requireNodeRun(String id, String node) {
-        return store.get(RUNS.child(id).child("nodes").child(node)).map(v -> Json.read(v.value(), NodeRun.class))
-                .orElseThrow(() -> new CairnException(ErrorCode.NOT_FOUND, "state run " + id + " has no part for node " + node, null));
+    private static Integer count(JsonNode body, String field) {
+        return body.path(field).isMissingNode() ? null : body.path(field).asInt();
     }
 
-    /** Changes a node part; when it changed, records {@code event} (of the new part; may be null) with it. */
-    private NodeRun update(String id, String node, java.util.function.UnaryOperator<NodeRun> f,
-                           java.util.function.Function<NodeRun, EventDraft> event) {
-        return updateWithEvents(id, node, f, event == null ? null : nr -> List.of(event.apply(nr)));
-    }
-
-    /** Changes a node part; when it changed, records {@code events} (of the new part; may be null) with it. */
-    private NodeRun updateWithEvents(String id, String node, java.util.function.UnaryOperator<NodeRun> f,
-                                     java.util.function.Function<NodeRun, List<EventDraft>> events) {
-        StorePath p = RUNS.child(id).child("nodes").child(node);
-        while (true) {
-            Optional<Versioned<byte[]>> v = store.get(p);
-            if (v.isEmpty()) throw new CairnException(ErrorCode.NOT_FOUND, "state run " + id + " has no part for node " + node, null);
-            NodeRun cur = Json.read(v.get().value(), NodeRun.class);
-            NodeRun next = f.apply(cur);
-            if (next.equals(cur) || casWithEvents(p, next, v.get().version(), events == null ? List.of() : events.apply(next))) return next;
-        }
+    private static CairnException noPart(String id, String node) {
+        return new CairnException(ErrorCode.NOT_FOUND, "state run " + id + " has no part for node " + node, null);
     }
 
     private static CairnException notFound(String id) {

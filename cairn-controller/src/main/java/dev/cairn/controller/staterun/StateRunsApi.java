@@ -1,6 +1,7 @@
 package dev.cairn.controller.staterun;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.controller.http.LongPoll;
 import dev.cairn.controller.http.Reply;
 import dev.cairn.controller.http.Router;
 import dev.cairn.core.CairnException;
@@ -9,7 +10,7 @@ import dev.cairn.core.Json;
 import dev.cairn.states.source.SlsTree;
 import java.util.Map;
 
-/** {@code /api/v1/state-runs}: submit, list, show; the agents' bundle fetch and result reports. */
+/** {@code /api/v1/state-runs}: submit, list, show (optionally waiting for the end); the agents' bundle fetch and result reports. */
 public final class StateRunsApi {
     private StateRunsApi() {}
 
@@ -21,7 +22,8 @@ public final class StateRunsApi {
             return Reply.accepted(runs.submit(tree, b.path("target").asText(null), b.path("mode").asText("ansible"), b.path("test").asBoolean(false)));
         });
         r.get("/api/v1/state-runs", req -> Reply.ok(Map.of("runs", runs.list())));
-        r.get("/api/v1/state-runs/{id}", req -> Reply.ok(runs.show(req.param("id"))));
+        // ?wait=30s: answers once the run has ended, or after the wait with the run as it is (a long-poll)
+        r.get("/api/v1/state-runs/{id}", req -> Reply.ok(runs.await(req.param("id"), LongPoll.waitParam(req))));
         r.get("/api/v1/state-runs/{id}/bundle", req -> Reply.ok(runs.bundle(req.param("id"))));
         r.post("/api/v1/state-runs/{id}/nodes/{node}/started", req -> {
             runs.started(req.param("id"), req.param("node"));

@@ -13,12 +13,15 @@ import java.util.List;
  * state. The leader's watch reports parts whose node went down as lost.
  */
 public final class StateRunsSubsystem implements Subsystem {
+    /** How often the leader looks for parts whose node went down. */
+    static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
+
     private final StateRuns runs;
     private final StateRunWatch watch;
 
     public StateRunsSubsystem(ControllerContext ctx, ModuleStore modules) {
         this.runs = new StateRuns(ctx.store(), ctx.nodes(), ctx.work().queue(), ctx.clock(), ctx.epoch(), ctx.events(), modules::resolve);
-        this.watch = new StateRunWatch(runs, Duration.ofSeconds(2));
+        this.watch = new StateRunWatch(runs, ctx.scheduler(), WATCH_INTERVAL);
     }
 
     public StateRuns runs() { return runs; }
@@ -38,6 +41,6 @@ public final class StateRunsSubsystem implements Subsystem {
 
     @Override
     public void close() {
-        watch.close();
+        watch.stop();
     }
 }

@@ -1,5 +1,6 @@
 package dev.cairn.controller.work;
 
+import dev.cairn.controller.http.LongPoll;
 import dev.cairn.controller.http.Reply;
 import dev.cairn.controller.http.Router;
 import dev.cairn.core.CairnException;
@@ -9,16 +10,13 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code GET /api/v1/nodes/{name}/work?wait=25s} (long poll: the node's queued work, waiting for
  * some when there is none) and {@code POST /api/v1/nodes/{name}/work/{id}} (the result; removes the item).
  */
 public final class WorkApi {
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s)?");
-    static final Duration MAX_WAIT = Duration.ofSeconds(60);
+    static final Duration MAX_WAIT = LongPoll.MAX_WAIT;
 
     private WorkApi() {}
 
@@ -52,12 +50,6 @@ public final class WorkApi {
     }
 
     static Duration parseWait(String v) {
-        Matcher m = DURATION.matcher(v.trim());
-        if (!m.matches()) {
-            throw new CairnException(ErrorCode.BAD_REQUEST, "wait='" + v + "' is not a duration", "use e.g. wait=25s or wait=500ms");
-        }
-        long n = Long.parseLong(m.group(1));
-        Duration d = "ms".equals(m.group(2)) ? Duration.ofMillis(n) : Duration.ofSeconds(n);
-        return d.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : d;
+        return LongPoll.parseWait(v);
     }
 }

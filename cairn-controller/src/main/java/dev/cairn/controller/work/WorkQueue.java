@@ -73,6 +73,27 @@ public final class WorkQueue {
         return store.get(WORK.child(node).child(id)).map(v -> decode(node, id, v.value()));
     }
 
+    /** The agent's answer to item {@code id} of {@code node}, once it answered (until whoever queued it takes the result). */
+    public Optional<WorkResult> result(String node, String id) {
+        return store.get(RESULTS.child(node).child(id)).map(v -> decodeResult(node, id, v.value()));
+    }
+
+    /**
+     * The id of the item of {@code node} of {@code kind} whose payload matches, whether still queued
+     * or already answered: for a caller that lost the id the queue gave it (a crash between queueing
+     * and recording it).
+     */
+    public Optional<String> findId(String node, String kind, java.util.function.Predicate<JsonNode> payload) {
+        for (WorkItem w : pending(node)) {
+            if (w.kind().equals(kind) && payload.test(w.payload())) return Optional.of(w.id());
+        }
+        for (String id : store.children(RESULTS.child(node))) {
+            Optional<WorkResult> r = result(node, id);
+            if (r.isPresent() && r.get().kind().equals(kind) && payload.test(r.get().payload())) return Optional.of(id);
+        }
+        return Optional.empty();
+    }
+
     public static WorkItem decode(String node, String id, byte[] data) {
         Stored s = Json.read(data, Stored.class);
         return new WorkItem(id, node, s.kind(), s.epoch(), s.payload(), s.created());

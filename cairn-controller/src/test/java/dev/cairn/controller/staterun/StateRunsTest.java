@@ -17,13 +17,13 @@ import dev.cairn.core.events.Event;
 import dev.cairn.core.events.EventFilter;
 import dev.cairn.core.store.CoordinationStore;
 import dev.cairn.core.store.InMemoryCoordinationStore;
+import dev.cairn.core.time.ManualScheduler;
 import dev.cairn.states.source.SlsTree;
+import dev.cairn.testkit.Background;
 import dev.cairn.storezk.ZkCoordinationStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.apache.curator.test.TestingServer;
@@ -32,8 +32,9 @@ import org.junit.jupiter.api.Test;
 /**
  * State runs write each change and its event in one transaction: the run with its parts, work
  * items and {@code state.run.queued}; each result with {@code state.result}; each node's outcome
- * with its event. Repeated reports change nothing and record nothing. Runs on the in-memory store
- * and on a real ZooKeeper (where parents of the new entries do not exist yet).
+ * with its event. Repeated reports change nothing and record nothing. Reading a run changes
+ * nothing: the leader's watch reports lost and refused parts. Runs on the in-memory store and on a
+ * real ZooKeeper (where parents of the new entries do not exist yet).
  */
 class StateRunsTest {
     static final SlsTree TREE = new SlsTree(Map.of("top", "hello:\n  test.succeed_with_changes: []\nbye:\n  test.nop: []\n"),
@@ -41,18 +42,31 @@ class StateRunsTest {
 
     static final class Fixture implements AutoCloseable {
         final CoordinationStore store;
-        final MovableClock clock = new MovableClock(Instant.parse("2026-11-22T00:00:00Z"));
+        final Clock clock;
         final StoreEventLog log;
         final NodeRegistry nodes;
         final WorkQueue work;
         final StateRuns runs;
+        final ManualScheduler time;
 
         Fixture(CoordinationStore store) {
+            this(store, new ManualScheduler(Instant.parse("2026-11-22T00:00:00Z")));
+        }
+
+        /** Time is {@code time}'s: tests move it with {@link ManualScheduler#advance}. */
+        Fixture(CoordinationStore store, ManualScheduler time) {
+            this.time = time;
+            this.clock = time.clock();
             this.store = store;
             this.log = new StoreEventLog(store, clock);
             this.nodes = new NodeRegistry(store, clock, Duration.ofSeconds(2));
             this.work = new WorkQueue(store, clock);
             this.runs = new StateRuns(store, nodes, work, clock, () -> 7, log);
+        }
+
+        /** The leader's watch, on this fixture's time. */
+        StateRunWatch watch() {
+            return new StateRunWatch(runs, time, Duration.ofSeconds(1));
         }
 
         List<Event> events(String type) {
@@ -72,7 +86,7 @@ class StateRunsTest {
     }
 
     @Test
-    void eachChangeCarriesExactlyOneEventInMemory() {
+    void eachChangeCarriesExactlyOneEventInMemory() throws Exception {
         try (Fixture f = new Fixture(new InMemoryCoordinationStore())) {
             exercise(f);
         }
@@ -85,7 +99,7 @@ class StateRunsTest {
         }
     }
 
-    void exercise(Fixture f) {
+    void exercise(Fixture f) throws Exception {
         f.nodes.register("node-1", Map.of("role", "web"));
         f.nodes.register("node-2", Map.of("role", "db"));
 
@@ -100,6 +114,10 @@ class StateRunsTest {
         List<Event> q = f.events("state.run.queued");
         assertEquals(1, q.size());
         assertEquals(run.id(), q.get(0).subject());
+
+        // a client waiting for the end (a long-poll, woken by the store's watch on the run's parts)
+        Background<StateRuns.RunView> waiting = Background.start("run-waiter", () -> f.runs.await(run.id(), Duration.ofSeconds(60)))
+                .awaitBlocked(Duration.ofSeconds(20));
 
         f.runs.started(run.id(), "node-1");
         f.runs.started(run.id(), "node-1"); // repeated: no change, no second event
@@ -117,10 +135,31 @@ class StateRunsTest {
         assertEquals(2, f.events("state.result").size());
         assertEquals(1, f.events("state.run.node.succeeded").size());
         assertTrue(f.events("state.run.node.failed").isEmpty(), "a part that finished does not change again");
-        Map<String, Object> shown = f.runs.show(run.id());
-        assertEquals("succeeded", shown.get("status"));
+        StateRuns.RunView shown = f.runs.show(run.id());
+        assertEquals(StateRuns.RunStatus.SUCCEEDED, shown.status());
         assertEquals(List.of("queued", "started", "result", "result", "succeeded"),
                 f.log.after(new EventFilter("state.*", null), 0, 100).events().stream().map(e -> e.type().replaceFirst("^state\\.(run\\.(node\\.)?)?", "")).toList());
+        // the waiting client was answered when the part ended (long before its 60 s), with the ended run
+        assertEquals(StateRuns.RunStatus.SUCCEEDED, waiting.get(Duration.ofSeconds(20)).status());
+
+        // the JSON users see: the same fields in the same order, statuses as lower-case strings
+        JsonNode json = Json.tree(Json.bytes(shown));
+        assertEquals(List.of("id", "description", "target", "mode", "test", "createdAt", "status", "nodes"), fieldNames(json));
+        assertEquals("succeeded", json.path("status").asText());
+        assertEquals("ansible", json.path("mode").asText());
+        JsonNode part = json.path("nodes").get(0);
+        assertEquals(List.of("node", "status", "startedAt", "finishedAt", "error", "states"), fieldNames(part));
+        assertEquals("node-1", part.path("node").asText());
+        assertEquals("succeeded", part.path("status").asText());
+        assertTrue(part.path("error").isNull());
+        assertEquals(List.of("hello", "bye"), part.path("states").findValuesAsText("id"));
+        assertEquals("2026-11-22T00:00:00Z", json.path("createdAt").asText());
+    }
+
+    static List<String> fieldNames(JsonNode n) {
+        List<String> out = new java.util.ArrayList<>();
+        n.fieldNames().forEachRemaining(out::add);
+        return out;
     }
 
     @Test
@@ -137,17 +176,27 @@ class StateRunsTest {
     }
 
     @Test
-    void aNodeThatGoesDownIsReportedLostOnceAndItsWorkWithdrawn() {
+    void readingARunChangesNothingTheLeadersWatchReportsALostNodeOnceAndWithdrawsItsWork() {
         try (Fixture f = new Fixture(new InMemoryCoordinationStore())) {
             f.nodes.register("node-1", Map.of());
             f.nodes.register("node-2", Map.of());
             StateRuns.StateRun run = f.runs.submit(TREE, "node-*", "ansible", false);
             f.runs.finished(run.id(), "node-2", Json.tree(Json.bytes(Map.of("ok", true, "results", List.of()))));
-            f.clock.advance(Duration.ofSeconds(5));
+            f.time.advance(Duration.ofSeconds(5));
             f.nodes.heartbeat("node-2");
-            Map<String, Object> shown = f.runs.show(run.id());
-            f.runs.show(run.id());
-            assertEquals("failed", shown.get("status"));
+            long head = f.log.headSeq();
+            StateRuns.RunView read = f.runs.show(run.id());
+            assertEquals(StateRuns.RunStatus.RUNNING, read.status(), "node-1 is down, but only the leader's watch says so");
+            assertEquals(StateRuns.PartStatus.QUEUED, read.nodes().get(0).status());
+            assertEquals(head, f.log.headSeq(), "a read writes no event");
+            assertEquals(1, f.work.pending("node-1").size(), "a read withdraws nothing");
+
+            StateRunWatch watch = f.watch();
+            assertEquals(0, watch.sweep());
+            watch.sweep();
+            StateRuns.RunView shown = f.runs.show(run.id());
+            assertEquals(StateRuns.RunStatus.FAILED, shown.status());
+            assertEquals(StateRuns.PartStatus.LOST, shown.nodes().get(0).status());
             assertEquals(1, f.events("state.run.lost").size());
             assertEquals("node-1", f.events("state.run.lost").get(0).data().path("node").asText());
             assertTrue(f.work.pending("node-1").isEmpty(), "the lost node's work is withdrawn");
@@ -160,17 +209,40 @@ class StateRunsTest {
             f.nodes.register("node-1", Map.of());
             f.nodes.register("node-2", Map.of());
             StateRuns.StateRun run = f.runs.submit(TREE, "node-*", "ansible", false);
-            StateRunWatch watch = new StateRunWatch(f.runs, Duration.ofSeconds(2));
+            StateRunWatch watch = f.watch();
             assertEquals(1, watch.sweep(), "both nodes up: still running");
             assertTrue(f.events("state.run.lost").isEmpty());
             f.runs.finished(run.id(), "node-2", Json.tree(Json.bytes(Map.of("ok", true, "results", List.of()))));
-            f.clock.advance(Duration.ofSeconds(5));
+            f.time.advance(Duration.ofSeconds(5));
             f.nodes.heartbeat("node-2");
             assertEquals(0, watch.sweep());
             assertEquals(1, f.events("state.run.lost").size());
             assertTrue(f.work.pending("node-1").isEmpty());
             assertEquals(0, watch.sweep());
             assertEquals(1, f.events("state.run.lost").size(), "a finished run is not reported again");
+        }
+    }
+
+    @Test
+    void whileLeadingTheWatchLooksEverySecondOnTheScheduler() {
+        try (Fixture f = new Fixture(new InMemoryCoordinationStore())) {
+            f.nodes.register("node-1", Map.of());
+            StateRuns.StateRun run = f.runs.submit(TREE, "node-1", "ansible", false);
+            StateRunWatch watch = f.watch();
+            watch.start(1);
+            f.time.advance(Duration.ofSeconds(2)); // the last heartbeat is 2 s old: up still (the timeout is 2 s)
+            assertEquals(StateRuns.PartStatus.QUEUED, f.runs.show(run.id()).nodes().get(0).status());
+            f.time.advance(Duration.ofSeconds(1)); // 3 s: down, and the next look (due now) reports it
+            assertEquals(StateRuns.PartStatus.LOST, f.runs.show(run.id()).nodes().get(0).status());
+            assertEquals(1, f.events("state.run.lost").size());
+
+            f.nodes.heartbeat("node-1");
+            StateRuns.StateRun second = f.runs.submit(TREE, "node-1", "ansible", false);
+            watch.stop();
+            assertEquals(0, f.time.pending(), "no look is scheduled once leadership ends");
+            f.time.advance(Duration.ofMinutes(1));
+            assertEquals(StateRuns.PartStatus.QUEUED, f.runs.show(second.id()).nodes().get(0).status(), "nobody looked");
+            assertEquals(1, f.events("state.run.lost").size());
         }
     }
 
@@ -185,10 +257,11 @@ class StateRunsTest {
             assertEquals(1, f.events("module.refused").size(), "recorded with node-2's outcome");
             assertEquals(1, f.events("state.run.node.failed").size());
 
-            // node-1 goes away and its part is reported lost; when it comes back, it reports its refusal
-            f.clock.advance(Duration.ofSeconds(5));
+            // node-1 goes away and the leader's watch reports its part lost; when it comes back, it reports its refusal
+            f.time.advance(Duration.ofSeconds(5));
             f.nodes.heartbeat("node-2");
-            assertEquals("failed", f.runs.show(run.id()).get("status"));
+            f.watch().sweep();
+            assertEquals(StateRuns.RunStatus.FAILED, f.runs.show(run.id()).status());
             assertEquals(1, f.events("state.run.lost").size());
             f.runs.finished(run.id(), "node-1", Json.tree(Json.bytes(refusal)));
             List<Event> refused = f.events("module.refused");
@@ -207,30 +280,14 @@ class StateRunsTest {
             var p = StateRuns.RUNS.child(run.id()).child("nodes").child("node-1");
             StateRuns.NodeRun nr = Json.read(f.store.get(p).orElseThrow().value(), StateRuns.NodeRun.class);
             assertNotNull(nr.workId());
-            f.store.put(p, Json.bytes(new StateRuns.NodeRun("node-1", "queued", null, null, null, null, null, null, null)));
+            f.store.put(p, Json.bytes(new StateRuns.NodeRun("node-1", StateRuns.PartStatus.QUEUED, null, null, null, null, null, null, null)));
             f.work.complete("node-1", nr.workId(), Json.tree(Json.bytes(Map.of("ok", false, "refused", "stale epoch"))));
-            Map<String, Object> shown = f.runs.show(run.id());
-            assertEquals("failed", shown.get("status"));
+            assertEquals(0, f.watch().sweep());
+            assertEquals(StateRuns.RunStatus.FAILED, f.runs.show(run.id()).status());
             List<Event> failed = f.events("state.run.node.failed");
             assertEquals(1, failed.size());
             assertTrue(failed.get(0).message().contains("stale epoch"), failed.get(0).message());
+            assertEquals(nr.workId(), Json.read(f.store.get(p).orElseThrow().value(), StateRuns.NodeRun.class).workId(), "found and recorded");
         }
-    }
-
-    static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant start) { now = start; }
-
-        void advance(Duration d) { now = now.plus(d); }
-
-        @Override
-        public ZoneId getZone() { return ZoneOffset.UTC; }
-
-        @Override
-        public Clock withZone(ZoneId zone) { return this; }
-
-        @Override
-        public Instant instant() { return now; }
     }
 }

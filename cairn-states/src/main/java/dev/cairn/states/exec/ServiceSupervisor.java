@@ -4,9 +4,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Port for supervised services (service.running / service.dead). The node agent implements it
- * for the processes it supervises; {@code LocalServiceSupervisor} runs plain foreground
- * commands as detached children tracked by pid files for {@code --local}.
+ * Port for the services of {@code service.running} / {@code service.dead}. Two implementations:
+ * <ul>
+ *   <li>on a node, in a cluster state run, the agent's adapter over its own service supervisor
+ *       (cairn-agent {@code StateServices}): the service is supervised like a deployment's — its
+ *       own process group, output in a rotating log, restarted when it fails, adopted (not started
+ *       again) by the next run of the agent;</li>
+ *   <li>{@code state apply --local}: {@code LocalServiceSupervisor}, which starts the command as a
+ *       detached child tracked by a pid file and does not watch it afterwards.</li>
+ * </ul>
  */
 public interface ServiceSupervisor {
     /** How to run a service: a foreground command (argv), its working directory and environment. */
