@@ -5,6 +5,8 @@ import dev.cairn.policy.Placement;
 import dev.cairn.policy.Plan;
 import dev.cairn.policy.PolicyScheduler;
 import dev.cairn.policy.TransitionAction;
+import dev.cairn.policy.deployment.DeploymentSpec;
+import dev.cairn.policy.deployment.ServiceDef;
 import dev.cairn.policy.model.OrderDef;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.controller.deploy.DeploymentSpec;
 import dev.cairn.controller.deploy.DeploymentStore;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
@@ -16,6 +15,7 @@ import dev.cairn.core.store.InMemoryCoordinationStore;
 import dev.cairn.instances.InstanceNames;
 import dev.cairn.instances.InstanceRecord;
 import dev.cairn.instances.Layout;
+import dev.cairn.policy.deployment.DeploymentSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
