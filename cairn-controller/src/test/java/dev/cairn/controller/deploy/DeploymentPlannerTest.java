@@ -144,6 +144,21 @@ class DeploymentPlannerTest {
         assertEquals("stopped", state(done, "b"));
     }
 
+    /** Only start-before-start orders hold a start back: an order of other actions is not read as one. */
+    @Test
+    void anOrderOfOtherActionsDoesNotHoldAStart() {
+        DeploymentSpec stopFirst = DeploymentReader.read(YAML + "constraints:\n  - {order: a, then: b, first-action: stop, then-action: start}\n",
+                false, null);
+        Decision d = decide(stopFirst, new ClusterSnapshot(nodes(), Map.of(), List.of(), Map.of()), Memory.empty("web"));
+        assertTrue(d.actions().stream().anyMatch(x -> x instanceof DeployAction.Start s && s.service().id().equals("b")), d.actions().toString());
+        assertEquals("starting", state(d, "b"));
+
+        DeploymentSpec startFirst = DeploymentReader.read(YAML + "constraints:\n  - {order: a, then: b}\n", false, null);
+        Decision held = decide(startFirst, new ClusterSnapshot(nodes(), Map.of(), List.of(), Map.of()), Memory.empty("web"));
+        assertTrue(held.actions().stream().noneMatch(x -> x instanceof DeployAction.Start s && s.service().id().equals("b")),
+                "b waits for a: " + held.actions());
+    }
+
     @Test
     void aCibConfigurationSectionIsADeploymentToo() {
         DeploymentSpec cib = DeploymentReader.read("""
