@@ -272,6 +272,7 @@ public final class DeploymentReader {
             if (given.size() != 1) throw c.bad(what + " needs exactly one of 'location', 'colocation', 'order' (or a 'type')");
             type = given.get(0);
         }
+        if (c.has("id") && (!c.get("id").isScalar() || c.get("id").text().isBlank())) throw c.get("id").bad(what + ": 'id' must be a name");
         String cid = c.has("id") ? c.get("id").text() : type + "-" + i;
         if (!constraintIds.add(cid)) throw c.bad(what + ": id '" + cid + "' is used by an earlier constraint");
         switch (type) {

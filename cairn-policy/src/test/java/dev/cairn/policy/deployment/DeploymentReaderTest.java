@@ -154,6 +154,10 @@ class DeploymentReaderTest {
         assertContains(refused(() -> simulate("services: {a: {}}\nconstraints: [{location: a, node: n, score: lots}]")).getMessage(),
                 "line 2: ", "score 'lots'");
         assertContains(refused(() -> simulate("services: {a: [}")).getMessage(), "line 1: ", "malformed YAML");
+        assertContains(refused(() -> simulate("services: {a: {}}\nconstraints:\n  - {location: a, node: n, id: {x: 1}}\n")).getMessage(),
+                "line 3: ", "constraint 1: 'id' must be a name");
+        assertContains(refused(() -> simulate("services: {a: {}}\nconstraints:\n  - {location: a, node: n, id: l}\n  - {location: a, node: m, id: l}\n"))
+                .getMessage(), "line 4: ", "constraint 2: id 'l' is used by an earlier constraint");
     }
 
     /** A misspelt field is an error naming it and its line, whichever command reads the file. */
