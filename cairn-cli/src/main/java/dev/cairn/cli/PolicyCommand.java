@@ -3,8 +3,8 @@ package dev.cairn.cli;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.policy.cib.CibReader;
+import dev.cairn.policy.deployment.DeploymentReader;
 import dev.cairn.policy.model.Cib;
-import dev.cairn.policy.yaml.DeploymentYaml;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +50,7 @@ public final class PolicyCommand implements Runnable {
             if (!Files.isRegularFile(p)) {
                 throw new CairnException(ErrorCode.INVALID_INPUT, "no such file: " + p, "check the path");
             }
-            return xml != null ? CibReader.read(xml) : DeploymentYaml.read(yaml);
+            return xml != null ? CibReader.read(xml) : DeploymentReader.simulation(yaml).cib();
         }
     }
 

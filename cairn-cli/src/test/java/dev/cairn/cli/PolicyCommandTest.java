@@ -80,6 +80,23 @@ class PolicyCommandTest {
     }
 
     @Test
+    void misspeltFieldIsExitTwoNamingItAndItsLine(@TempDir Path dir) throws IOException {
+        Path y = dir.resolve("d.yaml");
+        Files.writeString(y, """
+                nodes: {n1: {}}
+                services:
+                  a:
+                    comand: ["/bin/a"]
+                """);
+        Result r = run("simulate", "--yaml", y.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("error: " + y + " line 4: service 'a': unknown field 'comand'"), r.err());
+        assertTrue(r.err().contains("\nhint: "), r.err());
+        assertFalse(r.err().contains("Exception"), r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
     void badInputIsExitTwoWithErrorAndHint(@TempDir Path dir) throws IOException {
         Result missing = run("simulate", "--xml", dir.resolve("nope.xml").toString());
         assertEquals(2, missing.code());

@@ -1,5 +1,7 @@
 package dev.cairn.controller.deploy;
 
+import dev.cairn.policy.deployment.ServiceDef;
+
 /** What a DPE asks for after a decision: work for agents, or withdrawing work nobody will run. */
 public sealed interface DeployAction {
     String node();

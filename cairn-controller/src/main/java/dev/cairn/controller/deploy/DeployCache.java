@@ -11,6 +11,7 @@ import dev.cairn.core.Json;
 import dev.cairn.core.store.CoordinationStore;
 import dev.cairn.core.store.StoreEvent;
 import dev.cairn.core.store.StorePath;
+import dev.cairn.policy.deployment.DeploymentSpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -5,6 +5,8 @@ import dev.cairn.policy.Placement;
 import dev.cairn.policy.Plan;
 import dev.cairn.policy.PolicyScheduler;
 import dev.cairn.policy.TransitionAction;
+import dev.cairn.policy.deployment.DeploymentSpec;
+import dev.cairn.policy.deployment.ServiceDef;
 import dev.cairn.policy.model.OrderDef;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -216,7 +218,7 @@ public final class DeploymentPlanner {
 
     private static boolean stopAfter(DeploymentSpec spec, String first, Set<String> stopping, Map<String, List<Copy>> copies) {
         for (OrderDef o : spec.orders()) {
-            if (!o.first().equals(first) || !o.mandatory() || !o.symmetrical()) continue;
+            if (!o.first().equals(first) || !startsThenStarts(o) || !o.symmetrical()) continue;
             if (stopping.contains(o.then()) && !copies.getOrDefault(o.then(), List.of()).isEmpty()) return true;
         }
         return false;
@@ -225,9 +227,14 @@ public final class DeploymentPlanner {
     /** A mandatory order "first then this" holds this start back until first runs. */
     private static boolean ordersAllow(DeploymentSpec spec, String id, Map<String, String> running) {
         for (OrderDef o : spec.orders()) {
-            if (o.then().equals(id) && o.mandatory() && !running.containsKey(o.first())) return false;
+            if (o.then().equals(id) && startsThenStarts(o) && !running.containsKey(o.first())) return false;
         }
         return true;
+    }
+
+    /** The orders this planner holds actions for: mandatory, start of first before start of then (other actions are the scheduler's alone). */
+    private static boolean startsThenStarts(OrderDef o) {
+        return o.mandatory() && "start".equals(o.firstAction()) && "start".equals(o.thenAction());
     }
 
     private record ViewLine(String state, String node) {}

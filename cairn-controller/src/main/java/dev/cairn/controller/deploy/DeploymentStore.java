@@ -8,6 +8,8 @@ import dev.cairn.core.store.CoordinationStore;
 import dev.cairn.core.store.StoreOp;
 import dev.cairn.core.store.StorePath;
 import dev.cairn.core.store.Versioned;
+import dev.cairn.policy.deployment.DeploymentReader;
+import dev.cairn.policy.deployment.DeploymentSpec;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;

@@ -4,6 +4,8 @@ import dev.cairn.controller.deploy.ClusterSnapshot.PendingWork;
 import dev.cairn.controller.work.WorkQueue;
 import dev.cairn.controller.work.WorkResult;
 import dev.cairn.policy.TransitionAction;
+import dev.cairn.policy.deployment.DeploymentSpec;
+import dev.cairn.policy.deployment.ServiceDef;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,9 +1,6 @@
 package dev.cairn.controller.instances;
 
-import dev.cairn.controller.deploy.DeploymentSpec;
 import dev.cairn.controller.deploy.DeploymentStore;
-import dev.cairn.controller.deploy.MonitorDef;
-import dev.cairn.controller.deploy.ServiceDef;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.core.Json;
@@ -12,6 +9,9 @@ import dev.cairn.core.store.StorePath;
 import dev.cairn.core.store.Versioned;
 import dev.cairn.instances.ServicePlan;
 import dev.cairn.policy.Score;
+import dev.cairn.policy.deployment.DeploymentSpec;
+import dev.cairn.policy.deployment.MonitorDef;
+import dev.cairn.policy.deployment.ServiceDef;
 import dev.cairn.policy.model.ExprDef;
 import dev.cairn.policy.model.LocationDef;
 import dev.cairn.policy.model.RuleDef;

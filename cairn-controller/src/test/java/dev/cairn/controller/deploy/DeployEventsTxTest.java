@@ -13,6 +13,8 @@ import dev.cairn.core.events.EventFilter;
 import dev.cairn.core.store.StoreOp;
 import dev.cairn.core.store.StorePath;
 import dev.cairn.core.store.TxResult;
+import dev.cairn.policy.deployment.DeploymentReader;
+import dev.cairn.policy.deployment.DeploymentSpec;
 import dev.cairn.storezk.ZkCoordinationStore;
 import java.time.Clock;
 import java.time.Duration;

@@ -7,6 +7,8 @@ import dev.cairn.controller.deploy.ClusterSnapshot.NodeStatus;
 import dev.cairn.controller.deploy.ClusterSnapshot.PendingWork;
 import dev.cairn.controller.deploy.DeploymentPlanner.Decision;
 import dev.cairn.controller.deploy.DeploymentPlanner.Memory;
+import dev.cairn.policy.deployment.DeploymentReader;
+import dev.cairn.policy.deployment.DeploymentSpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,7 +27,7 @@ class DeploymentPlannerTest {
                 command: ["/bin/sh", "-c", "exec sleep 100000"]
                 monitor: {interval: 1s, timeout: 2s}
             """;
-    final DeploymentSpec spec = DeploymentReader.fromYaml(YAML);
+    final DeploymentSpec spec = DeploymentReader.read(YAML, false, null);
 
     static List<NodeStatus> nodes(String... downNodes) {
         List<NodeStatus> out = new ArrayList<>();
@@ -97,20 +99,20 @@ class DeploymentPlannerTest {
     @Test
     void aChangedFileRestartsOnlyWhatChangedAndStopsWhatWasRemoved() {
         Map<String, List<ObservedService>> obs = Map.of("n1", List.of(running("a", NOW), running("b", NOW)));
-        DeploymentSpec changed = DeploymentReader.fromYaml("""
+        DeploymentSpec changed = DeploymentReader.read("""
                 name: web
                 services:
                   a:
                     command: ["/bin/sh", "-c", "exec sleep 100000"]
                   c:
                     command: ["/bin/sh", "-c", "exec sleep 5"]
-                """);
+                """, false, null);
         Decision d = decide(changed, new ClusterSnapshot(nodes(), obs, List.of(), Map.of()), Memory.empty("web"));
         assertTrue(d.actions().contains(new DeployAction.Stop("n1", "b", "service is no longer in the deployment")), d.actions().toString());
         assertTrue(d.actions().stream().anyMatch(a -> a instanceof DeployAction.Start s && s.service().id().equals("c")));
         assertTrue(d.actions().stream().noneMatch(a -> a instanceof DeployAction.Stop s && s.service().equals("a")), "a did not change");
 
-        DeploymentSpec newCommand = DeploymentReader.fromYaml(YAML.replaceFirst("sleep 100000", "sleep 99"));
+        DeploymentSpec newCommand = DeploymentReader.read(YAML.replaceFirst("sleep 100000", "sleep 99"), false, null);
         Decision r = decide(newCommand, new ClusterSnapshot(nodes(), obs, List.of(), Map.of()), Memory.empty("web"));
         assertEquals(List.of(new DeployAction.Stop("n1", "a", "its definition changed")), r.actions());
     }
@@ -142,6 +144,21 @@ class DeploymentPlannerTest {
         assertEquals("stopped", state(done, "b"));
     }
 
+    /** Only start-before-start orders hold a start back: an order of other actions is not read as one. */
+    @Test
+    void anOrderOfOtherActionsDoesNotHoldAStart() {
+        DeploymentSpec stopFirst = DeploymentReader.read(YAML + "constraints:\n  - {order: a, then: b, first-action: stop, then-action: start}\n",
+                false, null);
+        Decision d = decide(stopFirst, new ClusterSnapshot(nodes(), Map.of(), List.of(), Map.of()), Memory.empty("web"));
+        assertTrue(d.actions().stream().anyMatch(x -> x instanceof DeployAction.Start s && s.service().id().equals("b")), d.actions().toString());
+        assertEquals("starting", state(d, "b"));
+
+        DeploymentSpec startFirst = DeploymentReader.read(YAML + "constraints:\n  - {order: a, then: b}\n", false, null);
+        Decision held = decide(startFirst, new ClusterSnapshot(nodes(), Map.of(), List.of(), Map.of()), Memory.empty("web"));
+        assertTrue(held.actions().stream().noneMatch(x -> x instanceof DeployAction.Start s && s.service().id().equals("b")),
+                "b waits for a: " + held.actions());
+    }
+
     @Test
     void aCibConfigurationSectionIsADeploymentToo() {
         DeploymentSpec cib = DeploymentReader.read("""
@@ -166,7 +183,7 @@ class DeploymentPlannerTest {
 
     @Test
     void stopsFollowMandatoryOrdersInReverse() {
-        DeploymentSpec ordered = DeploymentReader.fromYaml(YAML + "constraints:\n  - {type: order, first: a, then: b}\n").markDeleting();
+        DeploymentSpec ordered = DeploymentReader.read(YAML + "constraints:\n  - {type: order, first: a, then: b}\n", false, null).markDeleting();
         ObservedService a = new ObservedService("web", "a", ordered.service("a").orElseThrow().hash(), "running", 42, NOW, 0, false, null);
         ObservedService b = new ObservedService("web", "b", ordered.service("b").orElseThrow().hash(), "running", 43, NOW, 0, false, null);
         Decision first = decide(ordered, new ClusterSnapshot(nodes(), Map.of("n1", List.of(a), "n2", List.of(b)), List.of(), Map.of()),
@@ -194,7 +211,7 @@ class DeploymentPlannerTest {
      */
     @Test
     void whenFirstIsRecoveredElsewhereThenIsRestartedAfterIt() {
-        DeploymentSpec ordered = DeploymentReader.fromYaml(YAML + "constraints:\n  - {type: order, first: a, then: b}\n");
+        DeploymentSpec ordered = DeploymentReader.read(YAML + "constraints:\n  - {type: order, first: a, then: b}\n", false, null);
         ObservedService a = new ObservedService("web", "a", ordered.service("a").orElseThrow().hash(), "running", 42, NOW, 0, false, null);
         ObservedService b = new ObservedService("web", "b", ordered.service("b").orElseThrow().hash(), "running", 43, NOW, 0, false, null);
         Map<String, List<ObservedService>> obs = Map.of("n1", List.of(a), "n2", List.of(b));
@@ -225,7 +242,7 @@ class DeploymentPlannerTest {
     @Test
     void whenFirstFailsOrChangesThenIsRestartedToo() {
         String orderYaml = "constraints:\n  - {type: order, first: a, then: b}\n";
-        DeploymentSpec ordered = DeploymentReader.fromYaml(YAML + orderYaml);
+        DeploymentSpec ordered = DeploymentReader.read(YAML + orderYaml, false, null);
         ObservedService aFailed = new ObservedService("web", "a", ordered.service("a").orElseThrow().hash(), "failed", 42, NOW, 1, false, null);
         ObservedService b = new ObservedService("web", "b", ordered.service("b").orElseThrow().hash(), "running", 43, NOW, 0, false, null);
         Decision failed = decide(ordered, new ClusterSnapshot(nodes(), Map.of("n1", List.of(aFailed), "n2", List.of(b)), List.of(), Map.of()),
@@ -233,7 +250,7 @@ class DeploymentPlannerTest {
         assertTrue(failed.actions().stream().anyMatch(x -> x instanceof DeployAction.Stop s && s.service().equals("b")),
                 "a failed: b is stopped for its restart: " + failed.actions());
 
-        DeploymentSpec changed = DeploymentReader.fromYaml(YAML.replaceFirst("sleep 100000", "sleep 200000") + orderYaml); // a's command
+        DeploymentSpec changed = DeploymentReader.read(YAML.replaceFirst("sleep 100000", "sleep 200000") + orderYaml, false, null); // a's command
         ObservedService aOld = new ObservedService("web", "a", ordered.service("a").orElseThrow().hash(), "running", 42, NOW, 0, false, null);
         Decision change = decide(changed, new ClusterSnapshot(nodes(), Map.of("n1", List.of(aOld), "n2", List.of(b)), List.of(), Map.of()),
                 Memory.empty("web"));

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.controller.deploy.DeploymentSpec;
 import dev.cairn.controller.deploy.DeploymentStore;
 import dev.cairn.controller.events.StoreEventLog;
 import dev.cairn.controller.nodes.NodeRegistry;
@@ -21,6 +20,7 @@ import dev.cairn.core.time.ManualScheduler;
 import dev.cairn.instances.InstanceNames;
 import dev.cairn.instances.InstanceRecord;
 import dev.cairn.instances.Layout;
+import dev.cairn.policy.deployment.DeploymentSpec;
 import dev.cairn.states.source.SlsTree;
 import dev.cairn.testkit.Background;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.cairn.controller.deploy;
+package dev.cairn.policy.deployment;
 
 import java.util.List;
 
