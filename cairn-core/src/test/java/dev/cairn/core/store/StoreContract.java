@@ -1,4 +1,4 @@
-package dev.cairn.storezk;
+package dev.cairn.core.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,20 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.core.store.CoordinationStore;
-import dev.cairn.core.store.StoreEvent;
-import dev.cairn.core.store.StoreOp;
-import dev.cairn.core.store.StorePath;
-import dev.cairn.core.store.TxResult;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The port's contract, run against every adapter. */
-abstract class StoreContract {
-    abstract CoordinationStore store();
+/**
+ * The port's contract, run against every adapter: each adapter's tests extend it (cairn-core's
+ * test-jar) and give it a store on a fresh, empty namespace for every test.
+ */
+public abstract class StoreContract {
+    protected abstract CoordinationStore store();
 
     static byte[] b(String s) { return s.getBytes(StandardCharsets.UTF_8); }
 
