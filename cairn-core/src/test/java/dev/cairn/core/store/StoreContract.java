@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.testkit.Await;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -111,17 +112,28 @@ public abstract class StoreContract {
             store().put(root.child("new"), b("n"));
             store().put(root.child("new"), b("n2"));
             store().delete(root.child("old"), StoreOp.ANY_VERSION);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             // watches deliver asynchronously and not necessarily in write order: wait for all three
-            while (System.nanoTime() < deadline
-                    && !(seen.stream().anyMatch(ev -> ev.type() == StoreEvent.Type.DELETED)
-                         && seen.stream().anyMatch(ev -> ev.path().equals(root.child("new")) && ev.data() != null && s(ev.data()).equals("n2")))) {
-                Thread.sleep(20);
-            }
+            Await.until("the watch to see the update and the delete", Duration.ofSeconds(10),
+                    () -> seen.stream().anyMatch(ev -> ev.type() == StoreEvent.Type.DELETED)
+                          && seen.stream().anyMatch(ev -> ev.path().equals(root.child("new")) && ev.data() != null && s(ev.data()).equals("n2")));
         }
         assertTrue(seen.stream().anyMatch(ev -> ev.type() == StoreEvent.Type.CREATED && ev.path().equals(root.child("old"))), seen.toString());
         assertTrue(seen.stream().anyMatch(ev -> ev.path().equals(root.child("new")) && ev.data() != null && s(ev.data()).equals("n2")), seen.toString());
         assertTrue(seen.stream().anyMatch(ev -> ev.type() == StoreEvent.Type.DELETED && ev.path().equals(root.child("old"))), seen.toString());
+    }
+
+    @Test
+    void laterOperationsOfATransactionSeeTheEarlierOnes() {
+        StorePath p = StorePath.of("t7", "x");
+        assertEquals(0L, store().put(p, b("0")), "a create gives version 0");
+        assertEquals(1L, store().put(p, b("1")), "each write adds one");
+        TxResult r = store().transact(List.of(StoreOp.set(p, b("2"), 1), StoreOp.check(p, 2)));
+        assertEquals(List.of(2L, -1L), assertInstanceOf(TxResult.Committed.class, r).versions(), r::toString);
+        TxResult stale = store().transact(List.of(StoreOp.set(p, b("3"), 2), StoreOp.check(p, 2)));
+        TxResult.Conflict c = assertInstanceOf(TxResult.Conflict.class, stale);
+        assertEquals(1, c.index(), "the check sees the set before it");
+        assertEquals(TxResult.Reason.BAD_VERSION, c.reason());
+        assertEquals("2", s(store().get(p).orElseThrow().value()), "nothing of a refused transaction is written");
     }
 
     @Test
