@@ -82,6 +82,13 @@ import java.util.function.Consumer;
  */
 public final class EtcdCoordinationStore implements CoordinationStore {
     private static final int MAX_ATTEMPTS = 64;
+    /**
+     * The {@code --max-txn-ops} Cairn needs from etcd (etcd's default is 128). An etcd Txn counts
+     * compares, then-operations and else-operations separately against it; Cairn's largest
+     * transactions (200 events, or 100 deletes, each a key and the range below it) need a few
+     * hundred.
+     */
+    public static final int MIN_MAX_TXN_OPS = 1024;
     private static final byte[] EMPTY = new byte[0];
 
     private final Client client;
@@ -715,6 +722,10 @@ public final class EtcdCoordinationStore implements CoordinationStore {
                 return unavailable(what, cause);
             }
             default -> {
+                if (String.valueOf(cause.getMessage()).contains("too many operations in txn request")) {
+                    return new CairnException(ErrorCode.TOO_LARGE, "etcd refused to " + what + ": the transaction has more operations than its --max-txn-ops allows",
+                            "run etcd with --max-txn-ops " + MIN_MAX_TXN_OPS + " or more (Cairn writes up to a few hundred operations in one transaction)", cause);
+                }
                 return new CairnException(ErrorCode.INTERNAL, "etcd refused to " + what + ": " + EtcdSession.describe(cause), null, cause);
             }
         }

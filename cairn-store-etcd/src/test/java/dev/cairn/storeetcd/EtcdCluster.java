@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * Real etcd servers for tests: Debian's {@code etcd} (package etcd-server) started as child
  * processes on loopback ports chosen free at run time, each member's data directory and log under
- * the given directory. One member or a cluster of several; a member can be killed with SIGKILL and
+ * the given directory, with the {@code --max-txn-ops} Cairn needs. One member or a cluster of several; a member can be killed with SIGKILL and
  * started again on its data. {@link #close} kills every member (and anything it started) and waits
  * for it to exit; a shutdown hook does the same if the test JVM ends first.
  *
@@ -124,6 +124,7 @@ final class EtcdCluster implements AutoCloseable {
                 "--initial-cluster", cluster,
                 "--initial-cluster-state", "new",
                 "--initial-cluster-token", token,
+                "--max-txn-ops", Integer.toString(EtcdCoordinationStore.MIN_MAX_TXN_OPS),
                 "--logger", "zap",
                 "--log-outputs", "stderr"));
         if (tls != null) {

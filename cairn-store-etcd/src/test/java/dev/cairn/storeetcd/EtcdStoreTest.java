@@ -188,6 +188,29 @@ class EtcdStoreTest {
     }
 
     @Test
+    void cairnsLargestTransactionsFitAndLargerOnesAreTooLarge() {
+        try (EtcdCoordinationStore store = EtcdCoordinationStore.connect(etcd.endpoints())) {
+            // the event log's biggest append (EventLog.MAX_BATCH = 200 events) with a change beside it
+            List<StoreOp> ops = new ArrayList<>();
+            for (int i = 0; i < 200; i++) ops.add(new StoreOp.CreateSequential(StorePath.of("big", "events"), "e-", b("event " + i)));
+            ops.add(StoreOp.create(StorePath.of("big", "record"), b("r")));
+            assertTrue(store.transact(ops).committed());
+            // retention's biggest delete (100 entries)
+            List<StoreOp> deletes = store.children(StorePath.of("big", "events")).stream().limit(100)
+                    .map(n -> StoreOp.delete(StorePath.of("big", "events", n), StoreOp.ANY_VERSION)).toList();
+            assertTrue(store.transact(deletes).committed());
+            assertEquals(100, store.children(StorePath.of("big", "events")).size());
+
+            List<StoreOp> tooMany = new ArrayList<>();
+            for (int i = 0; i < EtcdCoordinationStore.MIN_MAX_TXN_OPS + 1; i++) tooMany.add(StoreOp.create(StorePath.of("big", "many", "m" + i), b("")));
+            CairnException e = assertThrows(CairnException.class, () -> store.transact(tooMany));
+            assertEquals(ErrorCode.TOO_LARGE, e.code());
+            assertTrue(e.hint().contains("--max-txn-ops"), e.hint());
+            assertFalse(store.exists(StorePath.of("big", "many", "m0")));
+        }
+    }
+
+    @Test
     void badInputIsAOneLineCairnException() {
         CairnException e = assertThrows(CairnException.class, () -> EtcdOptions.of("ftp://127.0.0.1:2379"));
         assertEquals(ErrorCode.INVALID_INPUT, e.code());
