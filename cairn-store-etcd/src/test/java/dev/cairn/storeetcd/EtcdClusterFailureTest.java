@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.core.CairnException;
 import dev.cairn.core.store.StoreEvent;
+import dev.cairn.core.store.StoreOp;
 import dev.cairn.core.store.StorePath;
+import dev.cairn.core.time.ManualScheduler;
 import dev.cairn.testkit.Await;
 import io.etcd.jetcd.maintenance.StatusResponse;
 import java.net.URI;
@@ -15,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -195,6 +198,56 @@ class EtcdClusterFailureTest {
                 System.out.println("watch survived killing m" + victim + " after " + before + " writes; " + failures.get()
                         + " failed write attempts retried; every change of " + paths + " paths seen exactly once");
             }
+        }
+    }
+
+    @Test
+    void aWatchWhoseHistoryWasCompactedWhileItWasAwayReportsTheDifference() throws Exception {
+        // the watching client's recovery runs on a hand-turned scheduler: the test decides when it comes back
+        ManualScheduler turns = new ManualScheduler(Instant.parse("2030-01-01T00:00:00Z"));
+        try (EtcdCluster cluster = EtcdCluster.start(tmp, 3);
+             EtcdCoordinationStore watching = EtcdCoordinationStore.connect(options(cluster), turns.clock(), turns);
+             EtcdCoordinationStore writing = EtcdCoordinationStore.connect(options(cluster))) {
+            StorePath dir = StorePath.of("c");
+            writing.put(dir.child("kept"), "k0".getBytes(StandardCharsets.UTF_8));
+            writing.put(dir.child("updated"), "u0".getBytes(StandardCharsets.UTF_8));
+            writing.put(dir.child("deleted"), "d0".getBytes(StandardCharsets.UTF_8));
+            Map<StorePath, String> view = new ConcurrentHashMap<>();
+            List<StoreEvent> events = new CopyOnWriteArrayList<>();
+            try (AutoCloseable watch = watching.watch(StorePath.ROOT, e -> {
+                events.add(e);
+                if (e.type() == StoreEvent.Type.DELETED) view.remove(e.path());
+                else view.put(e.path(), new String(e.data(), StandardCharsets.UTF_8));
+            })) {
+                int victim = -1;
+                for (int i = 0; i < cluster.size(); i++) {
+                    if (metric(cluster, i, "etcd_debugging_mvcc_watcher_total", null) >= 1) victim = i;
+                }
+                assertTrue(victim >= 0, "found the member serving the watch");
+                cluster.kill(victim);
+                int seenBefore = events.size();
+
+                // while the watch is away: changes, then a compaction of the history it would resume from
+                for (int i = 1; i <= 5; i++) writing.put(dir.child("updated"), ("u" + i).getBytes(StandardCharsets.UTF_8));
+                writing.delete(dir.child("deleted"), StoreOp.ANY_VERSION);
+                writing.put(dir.child("created"), "c0".getBytes(StandardCharsets.UTF_8));
+                long revision = writing.await(writing.client().getKVClient().get(EtcdKeys.bytes("/")), "read").getHeader().getRevision();
+                writing.await(writing.client().getKVClient().compact(revision), "compact");
+
+                // the watch comes back: its resume point is gone, it re-reads and reports the difference
+                Await.until("the watch to report the state after the compaction", Duration.ofSeconds(30), () -> {
+                    turns.advance(Duration.ofSeconds(1));
+                    return "u5".equals(view.get(dir.child("updated"))) && "c0".equals(view.get(dir.child("created")))
+                            && !view.containsKey(dir.child("deleted"));
+                });
+                assertEquals("k0", view.get(dir.child("kept")));
+                List<StoreEvent> after = events.subList(seenBefore, events.size());
+                assertEquals(List.of(StoreEvent.Type.UPDATED), after.stream().filter(e -> e.path().equals(dir.child("updated"))).map(StoreEvent::type).toList(),
+                        "the intermediate values are compacted away: one update to the latest");
+                assertTrue(after.stream().noneMatch(e -> e.path().equals(dir.child("kept"))), "nothing for what did not change: " + after);
+            }
+        } finally {
+            turns.close();
         }
     }
 }
