@@ -722,6 +722,12 @@ public final class EtcdCoordinationStore implements CoordinationStore {
                 return unavailable(what, cause);
             }
             default -> {
+                if (String.valueOf(cause.getMessage()).contains("requested lease not found")) {
+                    // the cluster ended our session before we noticed: the session loop finds out and reports LOST
+                    session.probeSoon();
+                    return new CairnException(ErrorCode.STORE_UNAVAILABLE, "could not " + what + " on etcd: the session's lease has ended",
+                            "retry once the store connection is back (RECONNECTED)", cause);
+                }
                 if (String.valueOf(cause.getMessage()).contains("too many operations in txn request")) {
                     return new CairnException(ErrorCode.TOO_LARGE, "etcd refused to " + what + ": the transaction has more operations than its --max-txn-ops allows",
                             "run etcd with --max-txn-ops " + MIN_MAX_TXN_OPS + " or more (Cairn writes up to a few hundred operations in one transaction)", cause);

@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
+import dev.cairn.core.store.ConnectionState;
 import dev.cairn.core.store.StoreEvent;
 import dev.cairn.core.store.StoreOp;
 import dev.cairn.core.store.StorePath;
 import dev.cairn.core.store.TxResult;
+import dev.cairn.core.time.ManualScheduler;
 import dev.cairn.testkit.Await;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
@@ -20,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -116,6 +119,29 @@ class EtcdStoreTest {
             owner.close();
             assertTrue(watcher.get(mine).isEmpty(), "the owner's session ended: its entry is gone");
             assertTrue(watcher.exists(StorePath.of("eph")), "the parent is not ephemeral");
+        }
+    }
+
+    @Test
+    void anEphemeralWriteAfterTheClusterEndedTheLeaseIsUnavailableUntilTheNewSession() {
+        // the session loop of this client runs only when the test turns it: it has not noticed anything yet
+        ManualScheduler turns = new ManualScheduler(Instant.parse("2030-01-01T00:00:00Z"));
+        try (EtcdCoordinationStore a = EtcdCoordinationStore.connect(EtcdOptions.of(etcd.endpoints()), turns.clock(), turns);
+             EtcdCoordinationStore other = EtcdCoordinationStore.connect(etcd.endpoints())) {
+            List<ConnectionState> states = new CopyOnWriteArrayList<>();
+            a.addConnectionListener(states::add);
+            other.await(other.client().getLeaseClient().revoke(a.session().leaseId()), "revoke");
+            StorePath p = StorePath.of("eph", "late");
+            CairnException e = assertThrows(CairnException.class, () -> a.createEphemeral(p, b("x")));
+            assertEquals(ErrorCode.STORE_UNAVAILABLE, e.code());
+            assertTrue(e.getMessage().contains("lease has ended"), e.getMessage());
+            assertFalse(other.exists(p));
+
+            turns.advance(Duration.ofSeconds(1)); // the check the failure asked for: the lease is gone, a new one is granted
+            assertEquals(List.of(ConnectionState.LOST, ConnectionState.RECONNECTED), states);
+            assertTrue(a.createEphemeral(p, b("x")).isPresent());
+        } finally {
+            turns.close();
         }
     }
 
