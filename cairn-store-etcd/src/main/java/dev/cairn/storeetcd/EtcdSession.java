@@ -44,6 +44,8 @@ final class EtcdSession implements AutoCloseable {
     private final Scheduler scheduler;
     private final long ttlSeconds;
     private final Duration interval;
+    /** How long one renewal may take: half the TTL, so a slow renewal still lands before the lease could end. */
+    private final Duration renewalTimeout;
     private final Consumer<ConnectionState> onState;
     private final AtomicBoolean probing = new AtomicBoolean();
     /** Leases given up on LOST that the cluster may still hold (it was unreachable): revoked once it answers. */
@@ -62,6 +64,7 @@ final class EtcdSession implements AutoCloseable {
         this.scheduler = scheduler;
         this.ttlSeconds = Math.max(2, (ttl.toMillis() + 999) / 1000);
         this.interval = Duration.ofMillis(Math.max(500, ttlSeconds * 1000 / 3));
+        this.renewalTimeout = Duration.ofMillis(ttlSeconds * 1000 / 2);
         this.onState = onState;
     }
 
@@ -144,7 +147,7 @@ final class EtcdSession implements AutoCloseable {
             }
             Instant sent = clock.instant();
             try {
-                long ttl = leases.keepAliveOnce(id).get(interval.toMillis(), TimeUnit.MILLISECONDS).getTTL();
+                long ttl = leases.keepAliveOnce(id).get(renewalTimeout.toMillis(), TimeUnit.MILLISECONDS).getTTL();
                 renewed(id, sent, ttl);
                 revokeAbandoned();
             } catch (ExecutionException e) {
@@ -215,7 +218,7 @@ final class EtcdSession implements AutoCloseable {
     private void revokeAbandoned() throws InterruptedException {
         for (Long old : List.copyOf(abandoned)) {
             try {
-                leases.revoke(old).get(interval.toMillis(), TimeUnit.MILLISECONDS);
+                leases.revoke(old).get(renewalTimeout.toMillis(), TimeUnit.MILLISECONDS);
                 abandoned.remove(old);
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof EtcdException ee && ee.getErrorCode() == io.etcd.jetcd.common.exception.ErrorCode.NOT_FOUND) {
@@ -230,7 +233,7 @@ final class EtcdSession implements AutoCloseable {
     private void grantNew() throws InterruptedException {
         Instant sent = clock.instant();
         try {
-            LeaseGrantResponse granted = leases.grant(ttlSeconds).get(interval.toMillis(), TimeUnit.MILLISECONDS);
+            LeaseGrantResponse granted = leases.grant(ttlSeconds).get(renewalTimeout.toMillis(), TimeUnit.MILLISECONDS);
             boolean report;
             synchronized (lock) {
                 report = !closed && leaseId == 0;
