@@ -3,22 +3,22 @@ package dev.cairn.storeetcd;
 import dev.cairn.core.store.CoordinationStore;
 import dev.cairn.core.store.StoreContract;
 import dev.cairn.core.store.StorePath;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The store contract against a real etcd (one member, a child process on loopback). */
 class EtcdStoreContractTest extends StoreContract {
-    private static Path dir;
+    @TempDir
+    static Path dir;
     private static EtcdCluster etcd;
     private EtcdCoordinationStore store;
 
     @BeforeAll
     static void startServer() throws Exception {
-        dir = Files.createTempDirectory("cairn-etcd-contract");
         etcd = EtcdCluster.start(dir, 1);
     }
 

@@ -19,7 +19,6 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,14 +28,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What the contract does not pin down but callers rely on, on a real etcd: versions, ephemerals, the key layout. */
 class EtcdStoreTest {
+    @TempDir
+    static Path dir;
     private static EtcdCluster etcd;
 
     @BeforeAll
     static void startServer() throws Exception {
-        etcd = EtcdCluster.start(Files.createTempDirectory("cairn-etcd-store"), 1);
+        etcd = EtcdCluster.start(dir, 1);
     }
 
     @AfterAll

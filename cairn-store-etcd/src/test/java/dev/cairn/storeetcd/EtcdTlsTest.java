@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * TLS against an etcd started with {@code --cert-file/--key-file/--trusted-ca-file
@@ -26,14 +27,14 @@ import org.junit.jupiter.api.Test;
  * another CA, it is refused with a one-line error.
  */
 class EtcdTlsTest {
-    private static Path dir;
+    @TempDir
+    static Path dir;
     private static TestCertificates certs;
     private static TestCertificates.Issued client;
     private static EtcdCluster etcd;
 
     @BeforeAll
     static void start() throws Exception {
-        dir = Files.createTempDirectory("cairn-etcd-tls");
         certs = new TestCertificates(dir.resolve("pki"), "cairn-test-ca");
         TestCertificates.Issued server = certs.server("etcd-server");
         client = certs.client("cairn-controller");
