@@ -228,9 +228,13 @@ class EtcdClusterFailureTest {
                 int seenBefore = events.size();
 
                 // while the watch is away: changes, then a compaction of the history it would resume from
-                for (int i = 1; i <= 5; i++) writing.put(dir.child("updated"), ("u" + i).getBytes(StandardCharsets.UTF_8));
-                writing.delete(dir.child("deleted"), StoreOp.ANY_VERSION);
-                writing.put(dir.child("created"), "c0".getBytes(StandardCharsets.UTF_8));
+                // (the cluster may be electing a new leader: a write that fails is tried again, as callers do)
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                AtomicInteger failures = new AtomicInteger();
+                for (int i = 1; i <= 5; i++) writeUntilAcknowledged(writing, dir.child("updated"), "u" + i, deadline, failures);
+                Await.until("the delete", Duration.ofSeconds(60), () -> writing.delete(dir.child("deleted"), StoreOp.ANY_VERSION)
+                        || !writing.exists(dir.child("deleted")));
+                writeUntilAcknowledged(writing, dir.child("created"), "c0", deadline, failures);
                 long revision = writing.await(writing.client().getKVClient().get(EtcdKeys.bytes("/")), "read").getHeader().getRevision();
                 writing.await(writing.client().getKVClient().compact(revision), "compact");
 
