@@ -2,6 +2,7 @@ package dev.cairn.storezk;
 
 import dev.cairn.core.store.CoordinationStore;
 import dev.cairn.core.store.InMemoryCoordinationStore;
+import dev.cairn.core.store.StoreContract;
 import org.junit.jupiter.api.BeforeEach;
 
 /** The in-memory store must honour the same contract as the real adapters. */
@@ -14,7 +15,7 @@ class InMemoryStoreContractTest extends StoreContract {
     }
 
     @Override
-    CoordinationStore store() {
+    protected CoordinationStore store() {
         return store;
     }
 }

@@ -1,6 +1,7 @@
 package dev.cairn.storezk;
 
 import dev.cairn.core.store.CoordinationStore;
+import dev.cairn.core.store.StoreContract;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +40,7 @@ class ZkStoreContractTest extends StoreContract {
     }
 
     @Override
-    CoordinationStore store() {
+    protected CoordinationStore store() {
         return store;
     }
 }
