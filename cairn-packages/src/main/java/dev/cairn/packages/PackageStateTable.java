@@ -71,6 +71,16 @@ public final class PackageStateTable {
         return ROWS.get(n);
     }
 
+    /** Row 16, Successfully Installed: everything in storage, nothing queued. */
+    public static PackageState installed() {
+        return state(Optional.empty(), false, ALL);
+    }
+
+    /** Row 0, Not Installed: nothing anywhere. */
+    public static PackageState notInstalled() {
+        return state(Optional.empty(), false, NONE);
+    }
+
     /** The state of a package given what the operation queue, the error queue and storage hold for it. */
     public static PackageState state(Optional<OperationType> operation, boolean error, Completeness storage) {
         for (PackageState s : ROWS) {

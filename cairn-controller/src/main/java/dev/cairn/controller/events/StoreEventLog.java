@@ -8,6 +8,7 @@ import dev.cairn.core.events.EventDraft;
 import dev.cairn.core.events.EventFilter;
 import dev.cairn.core.events.EventLog;
 import dev.cairn.core.events.EventPage;
+import dev.cairn.core.events.StoreEventWriter;
 import dev.cairn.core.store.CoordinationStore;
 import dev.cairn.core.store.StoreOp;
 import dev.cairn.core.store.StorePath;
@@ -27,7 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The event log in the coordination store ({@link EventCodec} gives the layout).
+ * The event log in the coordination store ({@link EventCodec} gives the layout), the one owner of
+ * {@code /events}. Changes and their events are written by {@link StoreEventWriter} (one
+ * transaction each, concurrent ones committed together); retention removes the oldest.
  *
  * <p>Reads always list {@code /events} in the store and take each event's body from a local cache
  * (events never change once written), reading the store on a miss. The listing is the truth: a
@@ -49,7 +52,7 @@ public final class StoreEventLog implements EventLog {
     public static final Duration DEFAULT_POLL = Duration.ofMillis(500);
 
     private final CoordinationStore store;
-    private final Clock clock;
+    private final StoreEventWriter writer;
     private final ConcurrentSkipListMap<Long, Event> cache = new ConcurrentSkipListMap<>();
     private final ChangeSignal signal = new ChangeSignal();
     private final AtomicInteger waiters = new AtomicInteger();
@@ -64,7 +67,7 @@ public final class StoreEventLog implements EventLog {
 
     public StoreEventLog(CoordinationStore store, Clock clock, Duration pollInterval) {
         this.store = store;
-        this.clock = clock;
+        this.writer = new StoreEventWriter(store, clock);
         this.pollInterval = pollInterval;
         // a persistent parent: a ZooKeeper container would vanish when empty and restart the counter
         store.createIfAbsent(EventCodec.EVENTS, new byte[0]);
@@ -98,7 +101,7 @@ public final class StoreEventLog implements EventLog {
 
     @Override
     public StoreOp appendOp(EventDraft draft) {
-        return EventCodec.appendOp(draft, clock.instant());
+        return writer.appendOp(draft);
     }
 
     @Override
@@ -113,41 +116,26 @@ public final class StoreEventLog implements EventLog {
 
     @Override
     public Tx transact(List<StoreOp> ops, List<EventDraft> drafts) {
-        if (drafts.size() > MAX_BATCH) {
-            throw new CairnException(ErrorCode.TOO_LARGE, drafts.size() + " events in one transaction, more than " + MAX_BATCH,
-                    "split them into several transactions");
-        }
-        List<StoreOp> all = new ArrayList<>(ops);
-        Instant now = clock.instant();
-        for (EventDraft d : drafts) all.add(EventCodec.appendOp(d, now));
-        TxResult r;
-        if (all.size() == 1 && all.get(0) instanceof StoreOp.CreateSequential one) {
-            // one event alone: a plain sequential create is the same single write, in one round trip
-            StorePath created = store.createSequential(one.path(), one.name(), one.data());
-            r = new TxResult.Committed(List.of(0L), List.of(created));
-        } else {
-            r = store.transact(all);
-        }
-        return new Tx(r, committed(all, r));
+        Tx tx = writer.transact(ops, drafts);
+        remember(tx.events());
+        return tx;
     }
 
     @Override
     public List<Event> committed(List<StoreOp> ops, TxResult result) {
-        if (!(result instanceof TxResult.Committed c)) return List.of();
-        List<Event> out = new ArrayList<>();
-        for (int i = 0; i < ops.size(); i++) {
-            if (ops.get(i) instanceof StoreOp.CreateSequential cs && EventCodec.isAppend(cs)) {
-                EventCodec.decode(c.paths().get(i), cs.data()).ifPresent(out::add);
-            }
-        }
-        if (!out.isEmpty()) {
-            for (Event e : out) {
-                cache.put(e.seq(), e);
-                stats.record(e.type());
-            }
-            signal.signal();
-        }
+        List<Event> out = EventCodec.written(ops, result);
+        remember(out);
         return out;
+    }
+
+    /** Events this instance wrote: cached (they never change), counted, and waiting readers woken at once. */
+    private void remember(List<Event> written) {
+        if (written.isEmpty()) return;
+        for (Event e : written) {
+            cache.put(e.seq(), e);
+            stats.record(e.type());
+        }
+        signal.signal();
     }
 
     /** This log's counters ({@code /metrics}). */
