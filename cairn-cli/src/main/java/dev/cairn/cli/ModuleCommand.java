@@ -34,23 +34,7 @@ import picocli.CommandLine.Spec;
         description = "Sign and publish extension state modules (executables speaking JSON on stdin/stdout).",
         subcommands = {ModuleCommand.Keygen.class, ModuleCommand.Sign.class, ModuleCommand.Publish.class, ModuleCommand.ListModules.class,
                 ModuleCommand.Remove.class})
-public final class ModuleCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
-    static int fail(CommandSpec spec, CairnException e) {
-        PrintWriter err = spec.commandLine().getErr();
-        err.println("error: " + e.getMessage());
-        if (e.hint() != null) err.println("hint: " + e.hint());
-        err.flush();
-        return e.code().exitCode();
-    }
-
+public final class ModuleCommand extends CommandGroup {
     @Command(name = "keygen", mixinStandardHelpOptions = true,
             description = "Create an Ed25519 key pair: NAME.key (PKCS#8 PEM, mode 0600) and NAME.pub (X.509 PEM) to trust on nodes.")
     static final class Keygen implements Callable<Integer> {
@@ -62,16 +46,12 @@ public final class ModuleCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try {
-                List<Path> written = ModuleKeys.write(ModuleKeys.generate(), name);
-                PrintWriter out = spec.commandLine().getOut();
-                out.println("private key " + written.get(0));
-                out.println("public key  " + written.get(1) + "  (copy it into each node's trusted-keys directory)");
-                out.flush();
-                return 0;
-            } catch (CairnException e) {
-                return fail(spec, e);
-            }
+            List<Path> written = ModuleKeys.write(ModuleKeys.generate(), name);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("private key " + written.get(0));
+            out.println("public key  " + written.get(1) + "  (copy it into each node's trusted-keys directory)");
+            out.flush();
+            return 0;
         }
     }
 
@@ -95,22 +75,19 @@ public final class ModuleCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try {
-                if (!Files.isRegularFile(file)) {
-                    throw new CairnException(ErrorCode.NOT_FOUND, "module file " + file + " does not exist", "pass the module executable");
-                }
-                String n = moduleName != null ? moduleName : file.getFileName().toString();
-                String sig = ModuleSignature.sign(n, Files.readAllBytes(file), ModuleKeys.readPrivate(key));
-                Path target = out != null ? out : file.resolveSibling(file.getFileName() + ".sig");
-                Files.writeString(target, sig);
-                spec.commandLine().getOut().println("signed module " + n + " → " + target);
-                spec.commandLine().getOut().flush();
-                return 0;
-            } catch (CairnException e) {
-                return fail(spec, e);
-            } catch (IOException e) {
-                return fail(spec, new CairnException(ErrorCode.INVALID_INPUT, "cannot sign " + file + ": " + e.getMessage(), null));
+            if (!Files.isRegularFile(file)) {
+                throw new CairnException(ErrorCode.NOT_FOUND, "module file " + file + " does not exist", "pass the module executable");
             }
+            String n = moduleName != null ? moduleName : file.getFileName().toString();
+            Path target = out != null ? out : file.resolveSibling(file.getFileName() + ".sig");
+            try {
+                Files.writeString(target, ModuleSignature.sign(n, Files.readAllBytes(file), ModuleKeys.readPrivate(key)));
+            } catch (IOException e) {
+                throw new CairnException(ErrorCode.INVALID_INPUT, "cannot sign " + file + ": " + e.getMessage(), null);
+            }
+            spec.commandLine().getOut().println("signed module " + n + " → " + target);
+            spec.commandLine().getOut().flush();
+            return 0;
         }
     }
 
@@ -139,9 +116,6 @@ public final class ModuleCommand implements Runnable {
 
         @Option(names = "--json", description = "Print the published module as JSON.")
         boolean json;
-
-        @Spec
-        CommandSpec spec;
 
         @Override
         public Integer call() {
@@ -185,11 +159,8 @@ public final class ModuleCommand implements Runnable {
                 published = api.postStream("/api/v1/modules/" + name + q, "application/octet-stream",
                         () -> new ByteArrayInputStream(bytes), Duration.ofMinutes(10));
             }
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) return Output.json(out, published);
-            out.println("published module " + name + " (" + describe(published) + ")");
-            out.flush();
-            return 0;
+            if (json) return client.json(published);
+            return client.line("published module " + name + " (" + describe(published) + ")");
         }
     }
 
@@ -209,14 +180,10 @@ public final class ModuleCommand implements Runnable {
         @Option(names = "--json", description = "Print JSON: {\"modules\":[{name,source,url,sha256,size,functions,publishedAt}]}.")
         boolean json;
 
-        @Spec
-        CommandSpec spec;
-
         @Override
         public Integer call() {
             JsonNode r = client.client().get("/api/v1/modules");
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) return Output.json(out, r);
+            if (json) return client.json(r);
             Table t = new Table("NAME", "SOURCE", "SHA256/URL", "FUNCTIONS", "PUBLISHED");
             for (JsonNode m : r.path("modules")) {
                 boolean url = m.path("source").asText().equals(PublishedModule.URL);
@@ -226,8 +193,7 @@ public final class ModuleCommand implements Runnable {
                         url ? m.path("url").asText() : m.path("sha256").asText().substring(0, Math.min(12, m.path("sha256").asText().length())),
                         fns.isEmpty() ? "*" : String.join(",", fns), seconds(m.path("publishedAt").asText()));
             }
-            t.print(out);
-            return 0;
+            return client.table(t);
         }
     }
 
@@ -248,16 +214,11 @@ public final class ModuleCommand implements Runnable {
         @Parameters(paramLabel = "NAME")
         String name;
 
-        @Spec
-        CommandSpec spec;
-
         @Override
         public Integer call() {
             PublishedModule.requireName(name);
             client.client().delete("/api/v1/modules/" + name);
-            spec.commandLine().getOut().println("removed module " + name);
-            spec.commandLine().getOut().flush();
-            return 0;
+            return client.line("removed module " + name);
         }
     }
 }

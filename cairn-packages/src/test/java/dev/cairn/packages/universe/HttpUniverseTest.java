@@ -10,7 +10,6 @@ import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.core.Json;
 import dev.cairn.core.storage.Sha256;
-import dev.cairn.core.storage.StorageKey;
 import dev.cairn.core.store.InMemoryCoordinationStore;
 import dev.cairn.packages.Completeness;
 import dev.cairn.packages.Coordinate;
