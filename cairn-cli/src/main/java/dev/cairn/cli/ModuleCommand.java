@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
+import dev.cairn.core.Json;
 import dev.cairn.states.sign.ModuleKeys;
 import dev.cairn.states.sign.ModuleSignature;
 import dev.cairn.states.sign.PublishedModule;
@@ -11,6 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.io.IOException;
@@ -164,12 +166,22 @@ public final class ModuleCommand extends CommandGroup {
         }
     }
 
-    static String describe(JsonNode m) {
-        String fns = m.path("functions").isEmpty() ? "any function" : "functions " + String.join(", ",
-                java.util.stream.StreamSupport.stream(m.path("functions").spliterator(), false).map(JsonNode::asText).toList());
-        if (m.path("source").asText().equals(PublishedModule.URL)) return "from " + m.path("url").asText() + ", " + fns;
-        return "sha256 " + m.path("sha256").asText().substring(0, Math.min(12, m.path("sha256").asText().length())) + ", "
-                + m.path("size").asLong() + " bytes in package storage, " + fns;
+    /** A module as the API answers it ({@code --json} prints the answer itself). */
+    private static PublishedModule module(JsonNode answer) {
+        return Json.MAPPER.convertValue(answer, PublishedModule.class);
+    }
+
+    /** The first 12 hex digits of a stored module's sha256. */
+    private static String shortSha(PublishedModule m) {
+        String sha = m.sha256() == null ? "" : m.sha256();
+        return sha.substring(0, Math.min(12, sha.length()));
+    }
+
+    static String describe(JsonNode answer) {
+        PublishedModule m = module(answer);
+        String fns = m.functions().isEmpty() ? "any function" : "functions " + String.join(", ", m.functions());
+        if (m.fromUrl()) return "from " + m.url() + ", " + fns;
+        return "sha256 " + shortSha(m) + ", " + (m.size() == null ? 0 : m.size()) + " bytes in package storage, " + fns;
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the cluster's published extension modules.")
@@ -185,23 +197,13 @@ public final class ModuleCommand extends CommandGroup {
             JsonNode r = client.client().get("/api/v1/modules");
             if (json) return client.json(r);
             Table t = new Table("NAME", "SOURCE", "SHA256/URL", "FUNCTIONS", "PUBLISHED");
-            for (JsonNode m : r.path("modules")) {
-                boolean url = m.path("source").asText().equals(PublishedModule.URL);
-                List<String> fns = new java.util.ArrayList<>();
-                m.path("functions").forEach(f -> fns.add(f.asText()));
-                t.row(m.path("name").asText(), m.path("source").asText(),
-                        url ? m.path("url").asText() : m.path("sha256").asText().substring(0, Math.min(12, m.path("sha256").asText().length())),
-                        fns.isEmpty() ? "*" : String.join(",", fns), seconds(m.path("publishedAt").asText()));
+            for (JsonNode answer : r.path("modules")) {
+                PublishedModule m = module(answer);
+                t.row(m.name(), m.source(), m.fromUrl() ? m.url() : shortSha(m),
+                        m.functions().isEmpty() ? "*" : String.join(",", m.functions()),
+                        m.publishedAt() == null ? "" : m.publishedAt().truncatedTo(ChronoUnit.SECONDS).toString());
             }
             return client.table(t);
-        }
-    }
-
-    private static String seconds(String instant) {
-        try {
-            return java.time.Instant.parse(instant).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-        } catch (java.time.format.DateTimeParseException e) {
-            return instant;
         }
     }
 
