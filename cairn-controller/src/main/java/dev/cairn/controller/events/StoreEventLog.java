@@ -13,6 +13,8 @@ import dev.cairn.core.store.CoordinationStore;
 import dev.cairn.core.store.StoreOp;
 import dev.cairn.core.store.StorePath;
 import dev.cairn.core.store.TxResult;
+import dev.cairn.core.time.ExecutorScheduler;
+import dev.cairn.core.time.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,10 +43,11 @@ import org.slf4j.LoggerFactory;
  * <p>Waiting readers ({@link #poll}, streams, subscribers) are woken at once by appends made
  * through this instance ({@link #appendAll}, {@link #transact}, {@link #committed}); appends made
  * elsewhere (another controller, a transaction whose writer did not call {@link #committed}) are
- * noticed by one shared poller that lists {@code /events} every {@code pollInterval} while anyone
- * waits. Either way the woken reader re-reads the store from its cursor. (A store watch would do
- * the same job, but the ZooKeeper adapter's recursive cache re-lists the whole directory on every
- * child change, which costs far more than polling a flat log of thousands of entries.)
+ * noticed by one shared poller, a task on a {@link Scheduler} that lists {@code /events} every
+ * {@code pollInterval} while anyone waits. Either way the woken reader re-reads the store from its
+ * cursor. (A store watch would do the same job, but the ZooKeeper adapter's recursive cache
+ * re-lists the whole directory on every child change, which costs far more than polling a flat
+ * log of thousands of entries.)
  */
 public final class StoreEventLog implements EventLog {
     private static final Logger LOG = LoggerFactory.getLogger(StoreEventLog.class);
@@ -56,44 +59,51 @@ public final class StoreEventLog implements EventLog {
     private final ConcurrentSkipListMap<Long, Event> cache = new ConcurrentSkipListMap<>();
     private final ChangeSignal signal = new ChangeSignal();
     private final AtomicInteger waiters = new AtomicInteger();
-    private final Duration pollInterval;
-    private final Thread poller;
+    private final Scheduler.Task poller;
+    private final Scheduler ownScheduler;
+    private long lastHead = -1; // only the poller task reads and writes it
 
     private final EventStats stats = new EventStats();
 
+    /** A log that notices other controllers' appends every {@link #DEFAULT_POLL}, on a timer thread of its own. */
     public StoreEventLog(CoordinationStore store, Clock clock) {
         this(store, clock, DEFAULT_POLL);
     }
 
+    /** A log that notices other controllers' appends every {@code pollInterval}, on a timer thread of its own. */
     public StoreEventLog(CoordinationStore store, Clock clock, Duration pollInterval) {
+        this(store, clock, null, pollInterval);
+    }
+
+    /**
+     * @param scheduler    runs the poller that notices appends made elsewhere; null for a timer thread
+     *                     of this log's own (closed with it)
+     * @param pollInterval how often the poller looks while anyone waits
+     */
+    public StoreEventLog(CoordinationStore store, Clock clock, Scheduler scheduler, Duration pollInterval) {
         this.store = store;
         this.writer = new StoreEventWriter(store, clock);
-        this.pollInterval = pollInterval;
         // a persistent parent: a ZooKeeper container would vanish when empty and restart the counter
         store.createIfAbsent(EventCodec.EVENTS, new byte[0]);
-        this.poller = Thread.ofVirtual().name("event-log-poller").start(this::pollHead);
+        this.ownScheduler = scheduler == null ? new ExecutorScheduler("event-log-poller", 1) : null;
+        this.poller = (scheduler == null ? ownScheduler : scheduler).scheduleWithFixedDelay(pollInterval, pollInterval, this::pollHead);
     }
 
     /** While anyone waits, notices events appended elsewhere and wakes the waiters. */
-    private void pollHead() {
-        long lastHead = -1;
-        while (!signal.closed()) {
-            try {
-                Thread.sleep(pollInterval);
-                if (waiters.get() == 0) {
-                    lastHead = -1;
-                    continue;
-                }
-                long head = headSeq();
-                if (head != lastHead) {
-                    lastHead = head;
-                    signal.signal();
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (CairnException e) {
-                LOG.debug("event log poll failed: {}", e.getMessage());
+    private synchronized void pollHead() {
+        if (signal.closed()) return;
+        if (waiters.get() == 0) {
+            lastHead = -1;
+            return;
+        }
+        try {
+            long head = headSeq();
+            if (head != lastHead) {
+                lastHead = head;
+                signal.signal();
             }
+        } catch (CairnException e) {
+            LOG.debug("event log poll failed: {}", e.getMessage());
         }
     }
 
@@ -303,6 +313,7 @@ public final class StoreEventLog implements EventLog {
     @Override
     public void close() {
         signal.close();
-        poller.interrupt();
+        poller.cancel();
+        if (ownScheduler != null) ownScheduler.close();
     }
 }

@@ -16,13 +16,19 @@ import dev.cairn.core.store.InMemoryCoordinationStore;
 import dev.cairn.core.store.StoreOp;
 import dev.cairn.core.store.StorePath;
 import dev.cairn.core.store.TxResult;
+import dev.cairn.core.time.ManualScheduler;
+import dev.cairn.testkit.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -126,6 +132,28 @@ class StoreEventLogTest {
         t.join(TimeUnit.SECONDS.toMillis(30));
         assertEquals(1, got.size());
         assertEquals(List.of(3L), seqs(got.get(0).events()));
+    }
+
+    @Test
+    void anAppendMadeElsewhereWakesAReaderWhenThePollerLooks() throws Exception {
+        ManualScheduler time = new ManualScheduler(Instant.parse("2026-11-22T00:00:00Z"));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (StoreEventLog here = new StoreEventLog(store, time.clock(), time, Duration.ofMillis(500));
+             StoreEventLog elsewhere = new StoreEventLog(store, clock)) {
+            AtomicReference<Thread> reader = new AtomicReference<>();
+            Future<EventPage> page = pool.submit(() -> {
+                reader.set(Thread.currentThread());
+                return here.poll(EventFilter.ALL, 0, 10, Duration.ofMinutes(5));
+            });
+            Await.until("the reader to wait", Duration.ofSeconds(10),
+                    () -> reader.get() != null && reader.get().getState() == Thread.State.TIMED_WAITING);
+            elsewhere.append(EventDraft.of("node.down", "node-1", "missed 3 heartbeats"));
+            // the reader waits five minutes of real time: only this log's poller, run here by hand, can wake it
+            time.advance(Duration.ofMillis(500));
+            assertEquals(List.of("node.down"), page.get(30, TimeUnit.SECONDS).events().stream().map(Event::type).toList());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
