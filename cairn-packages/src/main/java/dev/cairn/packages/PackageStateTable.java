@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The package state function of seed 000: {@code state = f(operation?, error?, storage)}, as the 24
+ * The package state function: {@code state = f(operation?, error?, storage)}, as the 24
  * rows of Table 1 — data, not logic. Pure; no I/O.
  */
 public final class PackageStateTable {
