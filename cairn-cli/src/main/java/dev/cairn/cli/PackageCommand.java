@@ -5,6 +5,9 @@ import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.core.Json;
 import dev.cairn.core.api.ApiClient;
+import dev.cairn.packages.Completion;
+import dev.cairn.packages.OperationTicket;
+import dev.cairn.packages.PackageStatus;
 import dev.cairn.packages.archive.PackageBuilder;
 import dev.cairn.packages.archive.PackageManifest;
 import java.io.IOException;
@@ -46,35 +49,31 @@ public final class PackageCommand extends CommandGroup {
         boolean wait;
 
         /** Prints the queued ticket and, with --wait, waits for the outcome. */
-        int queued(ApiClient api, JsonNode ticket) {
-            return PackageCommand.queued(api, ticket, wait, client.out());
-        }
-    }
-
-    static int queued(ApiClient api, JsonNode ticket, boolean wait, PrintWriter out) {
-        String coord = ticket.path("name").asText() + "@" + ticket.path("version").asText();
-        out.printf("%s %s queued (operation %s, state: %s)%n", ticket.path("operation").asText(), coord,
-                ticket.path("id").asText(), ticket.path("state").asText());
-        out.flush();
-        if (!wait) return 0;
-        while (true) {
-            JsonNode c = api.get("/api/v1/packages/" + enc(coord) + "/operations/" + enc(ticket.path("id").asText()) + "?waitMs=25000",
-                    Duration.ofSeconds(40));
-            switch (c.path("status").asText()) {
-                case "SUCCEEDED" -> {
-                    out.printf("%s: done (%s)%n", coord, c.path("state").path("state").asText("Not Installed"));
-                    out.flush();
-                    return 0;
-                }
-                case "FAILED" -> throw new CairnException(ErrorCode.OPERATION_FAILED,
-                        coord + ": " + ticket.path("operation").asText() + " failed: " + c.path("error").asText("unknown error"),
-                        "see 'cairn package state' and 'cairn events --subject " + coord + "'");
-                default -> {
-                    JsonNode st = c.path("state");
-                    if (!st.isMissingNode() && !st.isNull()) {
-                        String err = st.path("error").isNull() ? "" : " — last error: " + st.path("error").asText();
-                        out.printf("%s: %s%s%n", coord, st.path("state").asText(), err);
+        int queued(ApiClient api, JsonNode answer) {
+            PrintWriter out = client.out();
+            OperationTicket ticket = Json.MAPPER.convertValue(answer, OperationTicket.class);
+            String coord = ticket.name() + "@" + ticket.version();
+            out.printf("%s %s queued (operation %s, state: %s)%n", ticket.operation(), coord, ticket.id(), ticket.state());
+            out.flush();
+            if (!wait) return 0;
+            while (true) {
+                Completion c = Json.MAPPER.convertValue(api.get("/api/v1/packages/" + enc(coord) + "/operations/" + enc(ticket.id())
+                        + "?waitMs=25000", Duration.ofSeconds(40)), Completion.class);
+                PackageStatus st = c.state();
+                switch (c.status()) {
+                    case SUCCEEDED -> {
+                        out.printf("%s: done (%s)%n", coord, st == null || st.state() == null ? "Not Installed" : st.state());
                         out.flush();
+                        return 0;
+                    }
+                    case FAILED -> throw new CairnException(ErrorCode.OPERATION_FAILED,
+                            coord + ": " + ticket.operation() + " failed: " + (c.error() == null ? "unknown error" : c.error()),
+                            "see 'cairn package state' and 'cairn events --subject " + coord + "'");
+                    case PENDING -> {
+                        if (st != null) {
+                            out.printf("%s: %s%s%n", coord, st.state(), st.error() == null ? "" : " — last error: " + st.error());
+                            out.flush();
+                        }
                     }
                 }
             }
