@@ -37,6 +37,18 @@ import picocli.CommandLine.Spec;
         subcommands = {ModuleCommand.Keygen.class, ModuleCommand.Sign.class, ModuleCommand.Publish.class, ModuleCommand.ListModules.class,
                 ModuleCommand.Remove.class})
 public final class ModuleCommand extends CommandGroup {
+    /**
+     * Keygen and sign run offline, also under a bare {@code CommandLine} (no Cairn error handler):
+     * they report their own errors as one line plus a hint, with the error's exit code.
+     */
+    static int fail(CommandSpec spec, CairnException e) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("error: " + e.getMessage());
+        if (e.hint() != null) err.println("hint: " + e.hint());
+        err.flush();
+        return e.code().exitCode();
+    }
+
     @Command(name = "keygen", mixinStandardHelpOptions = true,
             description = "Create an Ed25519 key pair: NAME.key (PKCS#8 PEM, mode 0600) and NAME.pub (X.509 PEM) to trust on nodes.")
     static final class Keygen implements Callable<Integer> {
@@ -48,12 +60,16 @@ public final class ModuleCommand extends CommandGroup {
 
         @Override
         public Integer call() {
-            List<Path> written = ModuleKeys.write(ModuleKeys.generate(), name);
-            PrintWriter out = spec.commandLine().getOut();
-            out.println("private key " + written.get(0));
-            out.println("public key  " + written.get(1) + "  (copy it into each node's trusted-keys directory)");
-            out.flush();
-            return 0;
+            try {
+                List<Path> written = ModuleKeys.write(ModuleKeys.generate(), name);
+                PrintWriter out = spec.commandLine().getOut();
+                out.println("private key " + written.get(0));
+                out.println("public key  " + written.get(1) + "  (copy it into each node's trusted-keys directory)");
+                out.flush();
+                return 0;
+            } catch (CairnException e) {
+                return fail(spec, e);
+            }
         }
     }
 
@@ -77,19 +93,22 @@ public final class ModuleCommand extends CommandGroup {
 
         @Override
         public Integer call() {
-            if (!Files.isRegularFile(file)) {
-                throw new CairnException(ErrorCode.NOT_FOUND, "module file " + file + " does not exist", "pass the module executable");
-            }
-            String n = moduleName != null ? moduleName : file.getFileName().toString();
-            Path target = out != null ? out : file.resolveSibling(file.getFileName() + ".sig");
             try {
-                Files.writeString(target, ModuleSignature.sign(n, Files.readAllBytes(file), ModuleKeys.readPrivate(key)));
+                if (!Files.isRegularFile(file)) {
+                    throw new CairnException(ErrorCode.NOT_FOUND, "module file " + file + " does not exist", "pass the module executable");
+                }
+                String n = moduleName != null ? moduleName : file.getFileName().toString();
+                String sig = ModuleSignature.sign(n, Files.readAllBytes(file), ModuleKeys.readPrivate(key));
+                Path target = out != null ? out : file.resolveSibling(file.getFileName() + ".sig");
+                Files.writeString(target, sig);
+                spec.commandLine().getOut().println("signed module " + n + " → " + target);
+                spec.commandLine().getOut().flush();
+                return 0;
+            } catch (CairnException e) {
+                return fail(spec, e);
             } catch (IOException e) {
-                throw new CairnException(ErrorCode.INVALID_INPUT, "cannot sign " + file + ": " + e.getMessage(), null);
+                return fail(spec, new CairnException(ErrorCode.INVALID_INPUT, "cannot sign " + file + ": " + e.getMessage(), null));
             }
-            spec.commandLine().getOut().println("signed module " + n + " → " + target);
-            spec.commandLine().getOut().flush();
-            return 0;
         }
     }
 
