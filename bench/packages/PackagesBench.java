@@ -1,13 +1,11 @@
+import dev.cairn.controller.events.StoreEventLog;
 import dev.cairn.core.storage.PackageStorage;
 import dev.cairn.core.store.CoordinationStore;
 import dev.cairn.packages.Completion;
 import dev.cairn.packages.OperationTicket;
-import dev.cairn.packages.PackageEvents;
-import dev.cairn.packages.PackageProcessor;
 import dev.cairn.packages.PackageProcessorLoop;
 import dev.cairn.packages.PackageService;
 import dev.cairn.packages.RetryPolicy;
-import dev.cairn.packages.StepHook;
 import dev.cairn.packages.archive.PackageArchive;
 import dev.cairn.packages.universe.UriFetcher;
 import dev.cairn.storage.FsPackageStorage;
@@ -24,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -73,9 +70,10 @@ public class PackagesBench {
         if (prime > 0) {
             // diagnosis: one untimed install of a PRIME MiB package first, so the timed ones run through warm code
             Path parchive = largeArchive(work, "prime", prime);
-            PackageService ps = new PackageService(store, new FsPackageStorage(work.resolve("storage-prime")), PackageEvents.at(Clock.systemUTC()),
+            StoreEventLog events = new StoreEventLog(store, Clock.systemUTC());
+            PackageService ps = new PackageService(store, new FsPackageStorage(work.resolve("storage-prime")), events,
                     UriFetcher.DEFAULT, PackageService.Config.DEFAULT, Clock.systemUTC());
-            try (PackageProcessorLoop loop = ps.newProcessorLoop(Duration.ofMillis(200), Duration.ofHours(1));
+            try (events; PackageProcessorLoop loop = ps.newProcessorLoop(Duration.ofMillis(200), Duration.ofHours(1));
                  InputStream in = Files.newInputStream(parchive)) {
                 loop.start();
                 OperationTicket t = ps.add(in, Optional.empty());
@@ -93,10 +91,11 @@ public class PackagesBench {
             double cp1 = cp(archive, work.resolve("cp-copy"));
             settle();
             PackageStorage storage = new FsPackageStorage(dir);
-            PackageService service = new PackageService(store, storage, PackageEvents.at(Clock.systemUTC()), UriFetcher.DEFAULT,
+            StoreEventLog events = new StoreEventLog(store, Clock.systemUTC());
+            PackageService service = new PackageService(store, storage, events, UriFetcher.DEFAULT,
                     new PackageService.Config(4L << 30, PackageArchive.Limits.DEFAULT, RetryPolicy.DEFAULT, "http://127.0.0.1:7070"),
                     Clock.systemUTC());
-            try (PackageProcessorLoop loop = service.newProcessorLoop(Duration.ofMillis(200), Duration.ofHours(1))) {
+            try (events; PackageProcessorLoop loop = service.newProcessorLoop(Duration.ofMillis(200), Duration.ofHours(1))) {
                 loop.start();
                 System.gc();
                 long base = heapUsed();
@@ -138,7 +137,8 @@ public class PackagesBench {
         PackageStorage storage = new FsPackageStorage(work.resolve("storage-small"));
         if (COUNT) storage = counting(PackageStorage.class, storage);
         PackageService.Config d = PackageService.Config.DEFAULT;
-        PackageService service = new PackageService(store, storage, PackageEvents.at(Clock.systemUTC()), UriFetcher.DEFAULT,
+        StoreEventLog events = new StoreEventLog(store, Clock.systemUTC());
+        PackageService service = new PackageService(store, storage, events, UriFetcher.DEFAULT,
                 new PackageService.Config(d.maxUploadBytes(), d.limits(), d.retry(), d.assetBaseUrl(), PARALLELISM), Clock.systemUTC());
         PackageProcessorLoop loop = service.newProcessorLoop(Duration.ofMillis(200), Duration.ofHours(1));
         loop.start();
@@ -158,7 +158,9 @@ public class PackagesBench {
                     .forEach(e -> System.out.printf("    %-40s %6.2f%n", e.getKey(), e.getValue().sum() / (double) n));
         }
         loop.close();
-        long installed = service.state().packages().stream().filter(st -> st.row() == 16 && st.name().startsWith("p")).count();
+        events.close();
+        long installed = service.state().packages().stream()
+                .filter(st -> st.group() == dev.cairn.packages.StateGroup.INSTALLED && st.name().startsWith("p")).count();
         System.out.printf("parallelism %d, %s: %d small CLI installs submitted at once, the processor loop running: "
                         + "all installed after %.2f s: end to end %.0f ops/s; %d installed%n",
                 PARALLELISM, warmup > 0 ? "after " + warmup + " warm-up installs" : "cold JVM", n, s, n / s, installed);

@@ -1,7 +1,6 @@
 package dev.cairn.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.core.Json;
@@ -18,11 +17,9 @@ import java.time.Duration;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "events", mixinStandardHelpOptions = true,
         description = {"Show the cluster's event log, or follow it.",
@@ -62,9 +59,6 @@ public final class EventsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() throws InterruptedException {
         EventFilter filter = new EventFilter(type, subject); // validates the type before asking the server
@@ -77,11 +71,9 @@ public final class EventsCommand implements Callable<Integer> {
             throw new CairnException(ErrorCode.INVALID_INPUT, "--count needs --follow and a positive number", "e.g. 'cairn events --follow --count 1'");
         }
         ApiClient api = client.client();
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = client.out();
         if (!follow) {
-            JsonNode r = api.get("/api/v1/events" + query(filter, since, n));
-            print(out, r.path("events"));
-            return 0;
+            return print(api.get("/api/v1/events" + query(filter, since, n)).path("events"));
         }
         long cursor;
         int printed = 0;
@@ -99,7 +91,7 @@ public final class EventsCommand implements Callable<Integer> {
     }
 
     private int followFrom(ApiClient api, EventFilter filter, long cursor, int printed, PrintWriter out) throws InterruptedException {
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = client.err();
         long backoff = 250;
         boolean warned = false;
         while (true) {
@@ -185,24 +177,14 @@ public final class EventsCommand implements Callable<Integer> {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    private void print(PrintWriter out, JsonNode events) {
-        if (json) {
-            ObjectNode o = Json.MAPPER.createObjectNode();
-            o.set("events", events);
-            out.println(Json.string(o));
-            out.flush();
-            return;
-        }
-        if (events.isEmpty()) {
-            out.println("no events");
-            out.flush();
-            return;
-        }
+    private int print(JsonNode events) {
+        if (json) return client.json(Json.MAPPER.createObjectNode().set("events", events));
+        if (events.isEmpty()) return client.line("no events");
         Table t = new Table("SEQ", "TIME", "TYPE", "SUBJECT", "MESSAGE");
         for (JsonNode e : events) {
             t.row(e.path("seq").asText(), e.path("time").asText(), e.path("type").asText(), e.path("subject").asText(), e.path("message").asText());
         }
-        t.print(out);
+        return client.table(t);
     }
 
     private void line(PrintWriter out, JsonNode e) {

@@ -32,10 +32,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
         },
         footer = {"", "Exit codes: 0 success, 1 the operation failed, 2 bad usage or input."})
-public final class Main implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+public final class Main extends CommandGroup {
     static {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
@@ -44,11 +41,6 @@ public final class Main implements Runnable {
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.zookeeper", "error");
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.curator", "error");
-    }
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     public static void main(String[] args) {

@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
+import dev.cairn.core.Json;
 import dev.cairn.states.sign.ModuleKeys;
 import dev.cairn.states.sign.ModuleSignature;
 import dev.cairn.states.sign.PublishedModule;
@@ -11,6 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.io.IOException;
@@ -34,15 +36,11 @@ import picocli.CommandLine.Spec;
         description = "Sign and publish extension state modules (executables speaking JSON on stdin/stdout).",
         subcommands = {ModuleCommand.Keygen.class, ModuleCommand.Sign.class, ModuleCommand.Publish.class, ModuleCommand.ListModules.class,
                 ModuleCommand.Remove.class})
-public final class ModuleCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+public final class ModuleCommand extends CommandGroup {
+    /**
+     * Keygen and sign run offline, also under a bare {@code CommandLine} (no Cairn error handler):
+     * they report their own errors as one line plus a hint, with the error's exit code.
+     */
     static int fail(CommandSpec spec, CairnException e) {
         PrintWriter err = spec.commandLine().getErr();
         err.println("error: " + e.getMessage());
@@ -140,9 +138,6 @@ public final class ModuleCommand implements Runnable {
         @Option(names = "--json", description = "Print the published module as JSON.")
         boolean json;
 
-        @Spec
-        CommandSpec spec;
-
         @Override
         public Integer call() {
             PublishedModule.requireName(name);
@@ -185,20 +180,27 @@ public final class ModuleCommand implements Runnable {
                 published = api.postStream("/api/v1/modules/" + name + q, "application/octet-stream",
                         () -> new ByteArrayInputStream(bytes), Duration.ofMinutes(10));
             }
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) return Output.json(out, published);
-            out.println("published module " + name + " (" + describe(published) + ")");
-            out.flush();
-            return 0;
+            if (json) return client.json(published);
+            return client.line("published module " + name + " (" + describe(published) + ")");
         }
     }
 
-    static String describe(JsonNode m) {
-        String fns = m.path("functions").isEmpty() ? "any function" : "functions " + String.join(", ",
-                java.util.stream.StreamSupport.stream(m.path("functions").spliterator(), false).map(JsonNode::asText).toList());
-        if (m.path("source").asText().equals(PublishedModule.URL)) return "from " + m.path("url").asText() + ", " + fns;
-        return "sha256 " + m.path("sha256").asText().substring(0, Math.min(12, m.path("sha256").asText().length())) + ", "
-                + m.path("size").asLong() + " bytes in package storage, " + fns;
+    /** A module as the API answers it ({@code --json} prints the answer itself). */
+    private static PublishedModule module(JsonNode answer) {
+        return Json.MAPPER.convertValue(answer, PublishedModule.class);
+    }
+
+    /** The first 12 hex digits of a stored module's sha256. */
+    private static String shortSha(PublishedModule m) {
+        String sha = m.sha256() == null ? "" : m.sha256();
+        return sha.substring(0, Math.min(12, sha.length()));
+    }
+
+    static String describe(JsonNode answer) {
+        PublishedModule m = module(answer);
+        String fns = m.functions().isEmpty() ? "any function" : "functions " + String.join(", ", m.functions());
+        if (m.fromUrl()) return "from " + m.url() + ", " + fns;
+        return "sha256 " + shortSha(m) + ", " + (m.size() == null ? 0 : m.size()) + " bytes in package storage, " + fns;
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the cluster's published extension modules.")
@@ -209,33 +211,18 @@ public final class ModuleCommand implements Runnable {
         @Option(names = "--json", description = "Print JSON: {\"modules\":[{name,source,url,sha256,size,functions,publishedAt}]}.")
         boolean json;
 
-        @Spec
-        CommandSpec spec;
-
         @Override
         public Integer call() {
             JsonNode r = client.client().get("/api/v1/modules");
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) return Output.json(out, r);
+            if (json) return client.json(r);
             Table t = new Table("NAME", "SOURCE", "SHA256/URL", "FUNCTIONS", "PUBLISHED");
-            for (JsonNode m : r.path("modules")) {
-                boolean url = m.path("source").asText().equals(PublishedModule.URL);
-                List<String> fns = new java.util.ArrayList<>();
-                m.path("functions").forEach(f -> fns.add(f.asText()));
-                t.row(m.path("name").asText(), m.path("source").asText(),
-                        url ? m.path("url").asText() : m.path("sha256").asText().substring(0, Math.min(12, m.path("sha256").asText().length())),
-                        fns.isEmpty() ? "*" : String.join(",", fns), seconds(m.path("publishedAt").asText()));
+            for (JsonNode answer : r.path("modules")) {
+                PublishedModule m = module(answer);
+                t.row(m.name(), m.source(), m.fromUrl() ? m.url() : shortSha(m),
+                        m.functions().isEmpty() ? "*" : String.join(",", m.functions()),
+                        m.publishedAt() == null ? "" : m.publishedAt().truncatedTo(ChronoUnit.SECONDS).toString());
             }
-            t.print(out);
-            return 0;
-        }
-    }
-
-    private static String seconds(String instant) {
-        try {
-            return java.time.Instant.parse(instant).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-        } catch (java.time.format.DateTimeParseException e) {
-            return instant;
+            return client.table(t);
         }
     }
 
@@ -248,16 +235,11 @@ public final class ModuleCommand implements Runnable {
         @Parameters(paramLabel = "NAME")
         String name;
 
-        @Spec
-        CommandSpec spec;
-
         @Override
         public Integer call() {
             PublishedModule.requireName(name);
             client.client().delete("/api/v1/modules/" + name);
-            spec.commandLine().getOut().println("removed module " + name);
-            spec.commandLine().getOut().flush();
-            return 0;
+            return client.line("removed module " + name);
         }
     }
 }

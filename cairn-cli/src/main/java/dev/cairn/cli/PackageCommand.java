@@ -5,6 +5,9 @@ import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.core.Json;
 import dev.cairn.core.api.ApiClient;
+import dev.cairn.packages.Completion;
+import dev.cairn.packages.OperationTicket;
+import dev.cairn.packages.PackageStatus;
 import dev.cairn.packages.archive.PackageBuilder;
 import dev.cairn.packages.archive.PackageManifest;
 import java.io.IOException;
@@ -16,8 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -34,44 +35,45 @@ import picocli.CommandLine.Spec;
                 "--wait blocks until the operation is done (exit 0) or failed (exit 1)."},
         subcommands = {PackageCommand.Search.class, PackageCommand.Describe.class, PackageCommand.Install.class,
                 PackageCommand.Add.class, PackageCommand.Uninstall.class, PackageCommand.State.class, PackageCommand.Build.class})
-public final class PackageCommand implements Runnable {
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+public final class PackageCommand extends CommandGroup {
     static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    /** Prints the queued ticket and, with --wait, waits for the outcome. */
-    static int queued(ApiClient api, JsonNode ticket, boolean wait, PrintWriter out) {
-        String coord = ticket.path("name").asText() + "@" + ticket.path("version").asText();
-        out.printf("%s %s queued (operation %s, state: %s)%n", ticket.path("operation").asText(), coord,
-                ticket.path("id").asText(), ticket.path("state").asText());
-        out.flush();
-        if (!wait) return 0;
-        while (true) {
-            JsonNode c = api.get("/api/v1/packages/" + enc(coord) + "/operations/" + enc(ticket.path("id").asText()) + "?waitMs=25000",
-                    Duration.ofSeconds(40));
-            switch (c.path("status").asText()) {
-                case "SUCCEEDED" -> {
-                    out.printf("%s: done (%s)%n", coord, c.path("state").path("state").asText("Not Installed"));
-                    out.flush();
-                    return 0;
-                }
-                case "FAILED" -> throw new CairnException(ErrorCode.OPERATION_FAILED,
-                        coord + ": " + ticket.path("operation").asText() + " failed: " + c.path("error").asText("unknown error"),
-                        "see 'cairn package state' and 'cairn events --subject " + coord + "'");
-                default -> {
-                    JsonNode st = c.path("state");
-                    if (!st.isMissingNode() && !st.isNull()) {
-                        String err = st.path("error").isNull() ? "" : " — last error: " + st.path("error").asText();
-                        out.printf("%s: %s%s%n", coord, st.path("state").asText(), err);
+    /** Install, add and uninstall: a request the controller queues, answered with a ticket; --wait waits for the outcome. */
+    abstract static class Queueing implements Callable<Integer> {
+        @Mixin
+        ClientOptions client;
+
+        @Option(names = "--wait", description = "Wait until the operation is done.")
+        boolean wait;
+
+        /** Prints the queued ticket and, with --wait, waits for the outcome. */
+        int queued(ApiClient api, JsonNode answer) {
+            PrintWriter out = client.out();
+            OperationTicket ticket = Json.MAPPER.convertValue(answer, OperationTicket.class);
+            String coord = ticket.name() + "@" + ticket.version();
+            out.printf("%s %s queued (operation %s, state: %s)%n", ticket.operation(), coord, ticket.id(), ticket.state());
+            out.flush();
+            if (!wait) return 0;
+            while (true) {
+                Completion c = Json.MAPPER.convertValue(api.get("/api/v1/packages/" + enc(coord) + "/operations/" + enc(ticket.id())
+                        + "?waitMs=25000", Duration.ofSeconds(40)), Completion.class);
+                PackageStatus st = c.state();
+                switch (c.status()) {
+                    case SUCCEEDED -> {
+                        out.printf("%s: done (%s)%n", coord, st == null || st.state() == null ? "Not Installed" : st.state());
                         out.flush();
+                        return 0;
+                    }
+                    case FAILED -> throw new CairnException(ErrorCode.OPERATION_FAILED,
+                            coord + ": " + ticket.operation() + " failed: " + (c.error() == null ? "unknown error" : c.error()),
+                            "see 'cairn package state' and 'cairn events --subject " + coord + "'");
+                    case PENDING -> {
+                        if (st != null) {
+                            out.printf("%s: %s%s%n", coord, st.state(), st.error() == null ? "" : " — last error: " + st.error());
+                            out.flush();
+                        }
                     }
                 }
             }
@@ -89,24 +91,17 @@ public final class PackageCommand implements Runnable {
         @Option(names = "--json", description = "Print JSON: {\"packages\":[…]}.")
         boolean json;
 
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
         public Integer call() {
             JsonNode r = client.client().get("/api/v1/catalog" + (text == null ? "" : "?q=" + enc(text)));
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                return Output.json(out, r);
-            }
+            if (json) return client.json(r);
             Table t = new Table("NAME", "VERSION", "REPOSITORY", "DESCRIPTION");
             for (JsonNode p : r.path("packages")) {
                 String d = p.path("description").asText("");
                 t.row(p.path("name").asText(), p.path("version").asText(), p.path("repository").asText(),
                         d.length() > 60 ? d.substring(0, 57) + "..." : d);
             }
-            t.print(out);
-            return 0;
+            return client.table(t);
         }
     }
 
@@ -118,15 +113,9 @@ public final class PackageCommand implements Runnable {
         @Parameters(paramLabel = "NAME[@VERSION]")
         String pkg;
 
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
         public Integer call() {
-            JsonNode r = client.client().get("/api/v1/catalog/" + enc(pkg));
-            spec.commandLine().getOut().println(Json.pretty(r));
-            spec.commandLine().getOut().flush();
-            return 0;
+            return client.line(Json.pretty(client.client().get("/api/v1/catalog/" + enc(pkg))));
         }
     }
 
@@ -134,27 +123,17 @@ public final class PackageCommand implements Runnable {
             description = {"Universe Install: queue a package from the repositories.",
                     "--with-assets also fetches the resource.json assets into package storage",
                     "(checked against their hashes) for offline / air-gapped clusters."})
-    static final class Install implements Callable<Integer> {
-        @Mixin
-        ClientOptions client;
-
+    static final class Install extends Queueing {
         @Parameters(paramLabel = "NAME[@VERSION]", description = "Latest version when none is given.")
         String pkg;
 
         @Option(names = "--with-assets", description = "Store the package's assets too.")
         boolean withAssets;
 
-        @Option(names = "--wait", description = "Wait until the operation is done.")
-        boolean wait;
-
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
         public Integer call() {
             ApiClient api = client.client();
-            JsonNode ticket = api.post("/api/v1/packages/install", Map.of("package", pkg, "withAssets", withAssets));
-            return queued(api, ticket, wait, spec.commandLine().getOut());
+            return queued(api, api.post("/api/v1/packages/install", Map.of("package", pkg, "withAssets", withAssets)));
         }
     }
 
@@ -162,18 +141,9 @@ public final class PackageCommand implements Runnable {
             description = {"CLI Install: upload a package archive and queue it.",
                     "FILE is a Cairn package (zip or tar.gz with package.yaml; see 'package build')",
                     "or a zipped Universe package. The upload streams with a progress bar."})
-    static final class Add implements Callable<Integer> {
-        @Mixin
-        ClientOptions client;
-
+    static final class Add extends Queueing {
         @Parameters(paramLabel = "FILE")
         Path file;
-
-        @Option(names = "--wait", description = "Wait until the operation is done.")
-        boolean wait;
-
-        @Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
@@ -195,31 +165,21 @@ public final class PackageCommand implements Runnable {
                     throw new UncheckedIOException(e);
                 }
             }, Duration.ofHours(6));
-            return queued(client.client(), ticket, wait, spec.commandLine().getOut());
+            return queued(client.client(), ticket);
         }
     }
 
     @Command(name = "uninstall", mixinStandardHelpOptions = true,
             description = {"Uninstall: queue the removal of an installed package.",
                     "Uninstalling a failed or reattempting install aborts it."})
-    static final class Uninstall implements Callable<Integer> {
-        @Mixin
-        ClientOptions client;
-
+    static final class Uninstall extends Queueing {
         @Parameters(paramLabel = "NAME@VERSION")
         String pkg;
-
-        @Option(names = "--wait", description = "Wait until the operation is done.")
-        boolean wait;
-
-        @Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
             ApiClient api = client.client();
-            JsonNode ticket = api.post("/api/v1/packages/uninstall", Map.of("package", pkg));
-            return queued(api, ticket, wait, spec.commandLine().getOut());
+            return queued(api, api.post("/api/v1/packages/uninstall", Map.of("package", pkg)));
         }
     }
 
@@ -227,41 +187,20 @@ public final class PackageCommand implements Runnable {
             description = {"Show System State: every package that is installed, pending, failed, reattempting,",
                     "aborting or corrupted, with its row of the package state table.",
                     "--json: {\"packages\":[{\"name\",\"version\",\"row\",\"state\",\"operation\",\"error\",\"storage\"}]}"})
-    static final class State implements Callable<Integer> {
-        @Mixin
-        ClientOptions client;
-
-        @Option(names = "--json", description = "Print JSON.")
-        boolean json;
-
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
-        static final List<String> GROUPS = List.of("INSTALLED", "PENDING_INSTALL", "PENDING_UNINSTALL", "FAILED", "REATTEMPTING",
-                "ABORTING", "CORRUPTED", "USER_ERROR");
+    static final class State extends ApiView {
+        @Override
+        String path() { return "/api/v1/packages/state"; }
 
         @Override
-        public Integer call() {
-            JsonNode r = client.client().get("/api/v1/packages/state");
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                return Output.json(out, r);
-            }
-            if (r.path("packages").isEmpty()) {
-                out.println("no packages installed or pending");
-                out.flush();
-                return 0;
-            }
+        int print(JsonNode r) {
+            if (r.path("packages").isEmpty()) return client.line("no packages installed or pending");
             Table t = new Table("PACKAGE", "STATE", "ROW", "OPERATION", "STORAGE", "ERROR");
-            List<JsonNode> rows = new ArrayList<>();
-            r.path("packages").forEach(rows::add);
-            for (JsonNode p : rows) {
+            for (JsonNode p : r.path("packages")) {
                 t.row(p.path("name").asText() + "@" + p.path("version").asText(), p.path("state").asText(), p.path("row").asInt(),
                         p.path("operation").isNull() ? "-" : p.path("operation").asText(), p.path("storage").asText(),
                         p.path("error").isNull() ? "-" : p.path("error").asText());
             }
-            t.print(out);
-            return 0;
+            return client.table(t);
         }
     }
 

@@ -13,7 +13,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code cairn policy …}: run the policy scheduler on a CIB or a deployment file, offline. */
 @Command(name = "policy", mixinStandardHelpOptions = true,
@@ -21,15 +20,7 @@ import picocli.CommandLine.Spec;
                 "Input is a Pacemaker CIB (--xml) or Cairn's deployment YAML (--yaml)."},
         subcommands = {PolicySimulateCommand.class, PolicyExplainCommand.class},
         footer = {"", "Exit codes: 0 success, 1 the operation failed, 2 bad usage or input."})
-public final class PolicyCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+public final class PolicyCommand extends CommandGroup {
     /** Stand-alone entry point with a lean class path ({@code java -cp … dev.cairn.cli.PolicyCommand simulate …}). */
     public static void main(String[] args) {
         CommandLine cl = new CommandLine(new PolicyCommand());

@@ -1,15 +1,12 @@
 package dev.cairn.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "repo", mixinStandardHelpOptions = true,
         description = {"Manage the Universe repositories packages are installed from.",
@@ -17,15 +14,7 @@ import picocli.CommandLine.Spec;
                 "A repository is a DC/OS Universe: a directory tree (repo/packages/<L>/<name>/<rev>/)",
                 "or a JSON index, over file://, http:// or https://."},
         subcommands = {RepoCommand.Add.class, RepoCommand.ListRepos.class, RepoCommand.Remove.class})
-public final class RepoCommand implements Runnable {
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+public final class RepoCommand extends CommandGroup {
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a repository (checked by reading it once).")
     static final class Add implements Callable<Integer> {
         @Mixin
@@ -37,15 +26,10 @@ public final class RepoCommand implements Runnable {
         @Parameters(index = "1", paramLabel = "URI", description = "file:///path/to/universe, https://host/index.json, …")
         String uri;
 
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
         public Integer call() {
             client.client().post("/api/v1/repos", Map.of("name", name, "uri", uri));
-            spec.commandLine().getOut().println("repository " + name + " added: " + uri);
-            spec.commandLine().getOut().flush();
-            return 0;
+            return client.line("repository " + name + " added: " + uri);
         }
     }
 
@@ -57,20 +41,13 @@ public final class RepoCommand implements Runnable {
         @Option(names = "--json", description = "Print JSON: {\"repositories\":[{\"name\",\"uri\"}]}.")
         boolean json;
 
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
         public Integer call() {
             JsonNode r = client.client().get("/api/v1/repos");
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                return Output.json(out, r);
-            }
+            if (json) return client.json(r);
             Table t = new Table("NAME", "URI");
             for (JsonNode n : r.path("repositories")) t.row(n.path("name").asText(), n.path("uri").asText());
-            t.print(out);
-            return 0;
+            return client.table(t);
         }
     }
 
@@ -82,15 +59,10 @@ public final class RepoCommand implements Runnable {
         @Parameters(paramLabel = "NAME")
         String name;
 
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
         public Integer call() {
             client.client().delete("/api/v1/repos/" + name);
-            spec.commandLine().getOut().println("repository " + name + " removed");
-            spec.commandLine().getOut().flush();
-            return 0;
+            return client.line("repository " + name + " removed");
         }
     }
 }

@@ -6,25 +6,15 @@ import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "service", mixinStandardHelpOptions = true,
         description = "Look at the services of deployments.",
         subcommands = {ServiceCommand.Logs.class})
-public final class ServiceCommand implements Runnable {
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+public final class ServiceCommand extends CommandGroup {
     @Command(name = "logs", mixinStandardHelpOptions = true,
             description = "Print a service's output (stdout and stderr), fetched from the node running it.")
     static final class Logs implements Callable<Integer> {
@@ -43,13 +33,10 @@ public final class ServiceCommand implements Runnable {
         @Option(names = "--bytes", defaultValue = "8192", description = "How much of the end of the log to print first (default: ${DEFAULT-VALUE}).")
         long bytes;
 
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
         public Integer call() throws InterruptedException {
             ApiClient api = client.client();
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = client.out();
             String path = "/api/v1/deployments/" + enc(deployment) + "/services/" + enc(service) + "/logs?offset=";
             long offset = -Math.max(1, bytes);
             while (true) {

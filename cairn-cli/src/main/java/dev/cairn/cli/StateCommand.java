@@ -1,8 +1,6 @@
 package dev.cairn.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code cairn state …}: apply Salt-style states. */
 @Command(name = "state", mixinStandardHelpOptions = true,
@@ -11,15 +9,7 @@ import picocli.CommandLine.Spec;
                 "A cluster run is compiled once by the controller, run by each targeted node's agent",
                 "and reported state by state: see 'state runs' and 'state show RUN'."},
         subcommands = {StateApplyCommand.class, StateRunCommands.Runs.class, StateRunCommands.Show.class})
-public final class StateCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+public final class StateCommand extends CommandGroup {
     /**
      * Stand-alone entry point ({@code java -cp … dev.cairn.cli.StateCommand apply …}) with a lean
      * class path: used by bench/states until the launcher registers {@code cairn state}.

@@ -11,6 +11,7 @@ import dev.cairn.core.Json;
 import dev.cairn.core.events.EventDraft;
 import dev.cairn.core.events.EventLog;
 import dev.cairn.core.store.InMemoryCoordinationStore;
+import dev.cairn.testkit.Await;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,14 +77,6 @@ class EventsCommandTest {
 
     Run run(String... args) {
         return run(new Buffer(), args);
-    }
-
-    static void await(BooleanSupplier cond, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-            Thread.sleep(20);
-        }
     }
 
     void seed() {
@@ -149,9 +141,9 @@ class EventsCommandTest {
         Buffer out = new Buffer();
         CompletableFuture<Run> follow = CompletableFuture.supplyAsync(
                 () -> run(out, "--url", c.url(), "--follow", "--json", "--since", "1", "--count", "5"));
-        await(() -> out.toString().lines().count() == 2, "the backlog (seq 2 and 3)");
+        Await.until("the backlog (seq 2 and 3)", Duration.ofSeconds(30), () -> out.toString().lines().count() == 2);
         log.append(EventDraft.of("node.down", "node-1", "missed heartbeats"));
-        await(() -> out.toString().lines().count() == 3, "the live event");
+        Await.until("the live event", Duration.ofSeconds(30), () -> out.toString().lines().count() == 3);
 
         // the controller goes away: the stream drops; a new one comes up on the same port and store
         running.remove(c);
@@ -173,7 +165,7 @@ class EventsCommandTest {
         Buffer out = new Buffer();
         CompletableFuture<Run> follow = CompletableFuture.supplyAsync(
                 () -> run(out, "--url", c.url(), "--follow", "--limit", "1", "--count", "2", "--type", "package"));
-        await(() -> out.toString().lines().count() == 1, "the newest matching event");
+        Await.until("the newest matching event", Duration.ofSeconds(30), () -> out.toString().lines().count() == 1);
         log.append(EventDraft.of("node.down", "node-1", "not shown"));
         log.append(EventDraft.of("package.install.done", "spark@1", "installed"));
         Run r = follow.get(60, TimeUnit.SECONDS);

@@ -7,10 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.Json;
 import dev.cairn.core.api.ApiClient;
+import dev.cairn.testkit.Await;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,7 +95,12 @@ class PackageCrashTest {
             String url = procs.up("--agents", "0", "--port", "0", "--data", data.toString());
             Process up1 = procs.last();
             Process add1 = procs.start("package", "add", zip.toString(), "--url", url);
-            Thread.sleep(300);
+            Path staging = data.resolve("storage/staging");
+            Await.until("the upload to stream into staging", Duration.ofSeconds(60), () -> {
+                try (var files = Files.walk(staging)) {
+                    return files.anyMatch(Files::isRegularFile);
+                }
+            });
             up1.destroyForcibly();
             assertTrue(up1.waitFor(20, TimeUnit.SECONDS));
             assertTrue(add1.waitFor(60, TimeUnit.SECONDS), "the client notices the controller died");

@@ -18,11 +18,11 @@ public final class EnqueuePlanner {
         record Refuse(CairnException error) implements Decision {}
     }
 
-    public static Decision decide(OperationEntry request, QueueSnapshot seen, Completeness storage) {
+    public static Decision decide(OperationEntry request, QueueView seen, Completeness storage) {
         Coordinate c = request.coordinate();
         PackageState now = seen.state(storage);
         if (seen.operation().isPresent()) {
-            OperationEntry pending = seen.operation().get().value();
+            OperationEntry pending = seen.operation().get();
             boolean failingInstall = pending.operation().isInstall() && seen.hasError();
             if (request.operation() == OperationType.UNINSTALL && failingInstall) {
                 return new Decision.Queue(request);
@@ -30,7 +30,7 @@ public final class EnqueuePlanner {
             return new Decision.Refuse(pendingConflict(c, pending, now));
         }
         if (request.operation().isInstall()) {
-            if (now.row() == 16) {
+            if (now.group() == StateGroup.INSTALLED) {
                 PackageState would = PackageStateTable.state(java.util.Optional.of(request.operation()), false, Completeness.ALL);
                 return new Decision.Refuse(new CairnException(ErrorCode.CONFLICT,
                         c + " is already installed (" + would.text() + ", row " + would.row() + ")",
@@ -39,7 +39,7 @@ public final class EnqueuePlanner {
             return new Decision.Queue(request);
         }
         if (storage == Completeness.NONE && !seen.hasError()) {
-            PackageState would = PackageStateTable.row(6);
+            PackageState would = PackageStateTable.state(java.util.Optional.of(request.operation()), false, storage);
             return new Decision.Refuse(new CairnException(ErrorCode.CONFLICT,
                     c + " is not installed (" + would.text() + ", row " + would.row() + ")",
                     "see installed packages with 'cairn package state'"));

@@ -1,6 +1,6 @@
 package dev.cairn.packages;
 
-/** The operations of seed 000 that go through the operation queue. */
+/** The package operations that go through the operation queue. */
 public enum OperationType {
     UNIVERSE_INSTALL("Universe Install"),
     CLI_INSTALL("CLI Install"),

@@ -2,6 +2,7 @@ package dev.cairn.packages;
 
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
+import dev.cairn.core.events.EventDraft;
 import dev.cairn.core.storage.PackageStorage;
 import dev.cairn.core.storage.PutResult;
 import dev.cairn.core.storage.StorageKey;
@@ -124,12 +125,8 @@ public final class PackageProcessor {
         PackageFiles.Inspection found = PackageFiles.inspect(storage, c);
         PackageState state = seen.state(found.completeness());
         // a corrupted row is reported with the queue change that resolves it (same transaction)
-        List<PackageEvent> notes = new ArrayList<>();
-        if (state.corrupted()) {
-            notes.add(new PackageEvent(PackageEvent.REPAIRED, c.toString(), "found " + c + " in row " + state.row() + " ("
-                    + state.text() + "), left by an interrupted " + op.operation().label() + "; resumed it",
-                    PackageEvent.data(op, state)));
-        }
+        List<EventDraft> notes = new ArrayList<>();
+        if (state.corrupted()) notes.add(PackageEvent.resumed(op, state));
         try {
             return switch (op.operation()) {
                 case UNIVERSE_INSTALL, CLI_INSTALL -> install(seen, op, found, notes);
@@ -142,13 +139,13 @@ public final class PackageProcessor {
         }
     }
 
-    private static List<PackageEvent> with(List<PackageEvent> notes, PackageEvent last) {
-        List<PackageEvent> all = new ArrayList<>(notes);
+    private static List<EventDraft> with(List<EventDraft> notes, EventDraft last) {
+        List<EventDraft> all = new ArrayList<>(notes);
         all.add(last);
         return all;
     }
 
-    private Outcome install(QueueSnapshot seen, OperationEntry op, PackageFiles.Inspection found, List<PackageEvent> notes) {
+    private Outcome install(QueueSnapshot seen, OperationEntry op, PackageFiles.Inspection found, List<EventDraft> notes) {
         Coordinate c = op.coordinate();
         StorageKey prefix = c.storagePrefix();
         boolean done = found.completeness() == Completeness.ALL && op.id().equals(found.marker().orElseThrow().operationId());
@@ -199,9 +196,7 @@ public final class PackageProcessor {
             PackageFiles.writeMarker(storage, new CompletionMarker(c.name(), c.version(), op.id(), files, Instant.now()));
         }
         hook.at(c, "dequeue");
-        PackageEvent processed = new PackageEvent(PackageEvent.PROCESSED, c.toString(), op.operation().label() + " of " + c + " succeeded",
-                PackageEvent.data(op, PackageStateTable.row(16)));
-        if (!queue.complete(seen, with(notes, processed))) return Outcome.CHANGED;
+        if (!queue.complete(seen, with(notes, PackageEvent.processed(op, PackageStateTable.installed())))) return Outcome.CHANGED;
         if (op.uri() != null) {
             hook.at(c, "drop-upload");
             StagedUploads.drop(storage, new StorageKey(op.uri()));
@@ -209,7 +204,7 @@ public final class PackageProcessor {
         return Outcome.INSTALLED;
     }
 
-    private Outcome uninstall(QueueSnapshot seen, OperationEntry op, List<PackageEvent> notes) {
+    private Outcome uninstall(QueueSnapshot seen, OperationEntry op, List<EventDraft> notes) {
         Coordinate c = op.coordinate();
         StorageKey prefix = c.storagePrefix();
         hook.at(c, "unmark");
@@ -222,42 +217,31 @@ public final class PackageProcessor {
         hook.at(c, "dequeue");
         if (seen.error().isPresent()) {
             ErrorEntry failed = seen.error().get().value();
-            PackageEvent aborted = new PackageEvent(PackageEvent.ABORTED, c.toString(), "aborted the failed " + failed.operation().label()
-                    + " of " + c + ": partial files removed, operation and error cleared", PackageEvent.data(op, PackageStateTable.row(0)));
-            if (!queue.complete(seen, with(notes, aborted))) return Outcome.CHANGED;
+            if (!queue.complete(seen, with(notes, PackageEvent.aborted(op, failed, PackageStateTable.notInstalled())))) return Outcome.CHANGED;
             if (failed.uri() != null) {
                 hook.at(c, "drop-upload");
                 StagedUploads.drop(storage, new StorageKey(failed.uri()));
             }
             return Outcome.ABORTED;
         }
-        PackageEvent processed = new PackageEvent(PackageEvent.PROCESSED, c.toString(), "Uninstall of " + c + " succeeded",
-                PackageEvent.data(op, PackageStateTable.row(0)));
-        if (!queue.complete(seen, with(notes, processed))) return Outcome.CHANGED;
+        if (!queue.complete(seen, with(notes, PackageEvent.processed(op, PackageStateTable.notInstalled())))) return Outcome.CHANGED;
         return Outcome.UNINSTALLED;
     }
 
-    private Outcome fail(QueueSnapshot seen, OperationEntry op, RuntimeException e, Instant now, List<PackageEvent> notes) {
+    private Outcome fail(QueueSnapshot seen, OperationEntry op, RuntimeException e, Instant now, List<EventDraft> notes) {
         Coordinate c = op.coordinate();
         int before = seen.error().filter(v -> op.id().equals(v.value().operationId())).map(v -> v.value().attempts()).orElse(0);
         int attempts = before + 1;
         String message = oneLine(e);
         boolean permanent = e instanceof CairnException ce && ce.code().exitCode() == 2;
         hook.at(c, "record-error");
-        Map<String, Object> d = PackageEvent.data(op, null);
-        d.put("attempts", attempts);
-        d.put("error", message);
         if (permanent || retry.exhausted(attempts)) {
             ErrorEntry err = new ErrorEntry(op.id(), op.operation(), op.pkg(), op.uri(), op.withAssets(), message, attempts, now, null);
-            PackageEvent failed = new PackageEvent(PackageEvent.FAILED, c.toString(), op.operation().label() + " of " + c + " failed after "
-                    + attempts + (attempts == 1 ? " attempt" : " attempts") + ": " + message, d);
-            return queue.recordFailure(seen, err, with(notes, failed)) ? Outcome.FAILED : Outcome.CHANGED;
+            return queue.recordFailure(seen, err, with(notes, PackageEvent.failed(op, attempts, message))) ? Outcome.FAILED : Outcome.CHANGED;
         }
         Instant next = retry.nextAttempt(attempts, now);
         ErrorEntry err = new ErrorEntry(op.id(), op.operation(), op.pkg(), op.uri(), op.withAssets(), message, attempts, now, next);
-        d.put("nextAttemptAt", next.toString());
-        PackageEvent retried = new PackageEvent(PackageEvent.RETRIED, c.toString(), op.operation().label() + " of " + c + " failed (attempt "
-                + attempts + " of " + retry.maxAttempts() + "), retrying at " + next + ": " + message, d);
+        EventDraft retried = PackageEvent.retried(op, attempts, retry.maxAttempts(), message, next);
         return queue.recordRetry(seen, err, with(notes, retried)) ? Outcome.RETRYING : Outcome.CHANGED;
     }
 
@@ -277,11 +261,7 @@ public final class PackageProcessor {
             if (queue.read(c).operation().isPresent()) continue;
             hook.at(c, "repair");
             int n = storage.deleteAll(c.storagePrefix());
-            Map<String, Object> d = new LinkedHashMap<>();
-            d.put("row", 8);
-            d.put("files", n);
-            queue.record(List.of(new PackageEvent(PackageEvent.REPAIRED, c.toString(), "removed " + n + " partial files of " + c
-                    + " that no operation owned (row 8, " + PackageStateTable.row(8).text() + ")", d)));
+            queue.record(List.of(PackageEvent.orphansRemoved(c, n)));
             out.put(c, Outcome.REPAIRED);
         }
         return new Report(out);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.core.Json;
+import dev.cairn.core.events.EventLog;
 import dev.cairn.core.storage.PackageStorage;
 import dev.cairn.core.storage.PutResult;
 import dev.cairn.core.storage.StorageKey;
@@ -27,6 +28,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The package subsystem as the controller's HTTP API and the CLI use it: repositories, search and
@@ -65,7 +68,8 @@ public final class PackageService {
     private final Clock clock;
     private volatile java.util.function.Supplier<String> assetBaseUrl;
 
-    public PackageService(CoordinationStore store, PackageStorage storage, PackageEvents events, UriFetcher fetcher,
+    /** @param events the event log the queue changes are written with (each change with its events, in one transaction) */
+    public PackageService(CoordinationStore store, PackageStorage storage, EventLog events, UriFetcher fetcher,
                           Config config, Clock clock) {
         this.queue = new PackageQueue(store, events);
         this.storage = storage;
@@ -218,21 +222,16 @@ public final class PackageService {
 
     private OperationTicket enqueue(OperationEntry request) {
         Coordinate c = request.coordinate();
-        for (int attempt = 0; attempt < 5; attempt++) {
-            QueueSnapshot seen = queue.read(c);
+        return queue.enqueue(c, seen -> {
             Completeness storageNow = PackageFiles.completeness(storage, c);
-            switch (EnqueuePlanner.decide(request, seen, storageNow)) {
+            OperationEntry entry = switch (EnqueuePlanner.decide(request, seen, storageNow)) {
                 case EnqueuePlanner.Decision.Refuse r -> throw r.error();
-                case EnqueuePlanner.Decision.Queue q -> {
-                    PackageState now = PackageStateTable.state(Optional.of(request.operation()), seen.hasError(), storageNow);
-                    if (queue.enqueue(seen, q.entry(), PackageEvent.queued(request, now))) {
-                        return new OperationTicket(request.id(), request.operation(), c.name(), c.version(), now.row(), now.text());
-                    }
-                    // lost a race for this coordinate: decide again on what won
-                }
-            }
-        }
-        throw new CairnException(ErrorCode.VERSION_CONFLICT, "the queue entry of " + c + " kept changing", "try again");
+                case EnqueuePlanner.Decision.Queue q -> q.entry();
+            };
+            PackageState now = PackageStateTable.state(Optional.of(request.operation()), seen.hasError(), storageNow);
+            return new PackageQueue.Admission<>(entry, PackageEvent.queued(request, now),
+                    new OperationTicket(request.id(), request.operation(), c.name(), c.version(), now.row(), now.text()));
+        });
     }
 
     // ---- Show System State --------------------------------------------------------------------
@@ -243,7 +242,7 @@ public final class PackageService {
         List<PackageStatus> out = new ArrayList<>();
         for (Coordinate c : all) {
             PackageStatus s = status(c);
-            if (s.row() != 0) out.add(s);
+            if (s.group() != StateGroup.NOT_INSTALLED) out.add(s);
         }
         return new StateListing(out);
     }
@@ -252,8 +251,8 @@ public final class PackageService {
         QueueSnapshot s = queue.read(c);
         Completeness storageNow = PackageFiles.completeness(storage, c);
         PackageState st = s.state(storageNow);
-        return new PackageStatus(c.name(), c.version(), st.row(), st.text(), s.operationType().map(Enum::name).orElse(null),
-                s.error().map(e -> e.value().error()).orElse(null), storageNow.name());
+        return new PackageStatus(c.name(), c.version(), st.row(), st.text(), s.view().operationType().orElse(null),
+                s.error().map(e -> e.value().error()).orElse(null), storageNow);
     }
 
     /** Blocks until the operation leaves the queue (or {@code timeout} passes). */
@@ -261,29 +260,38 @@ public final class PackageService {
         return await(ticket.coordinate(), ticket.id(), timeout);
     }
 
-    /** Blocks until operation {@code operationId} of {@code c} leaves the queue (or {@code timeout} passes). */
+    /**
+     * Blocks until operation {@code operationId} of {@code c} leaves the queue (or {@code timeout}
+     * passes). A store watch on the coordinate's operation entry wakes it when the entry changes;
+     * the queue is read again then, and once more when the time is up.
+     */
     public Completion await(Coordinate c, String operationId, Duration timeout) throws InterruptedException {
-        OperationTicket ticket = new OperationTicket(operationId, null, c.name(), c.version(), -1, null);
-        Instant started = Instant.now();
-        Instant deadline = started.plus(timeout);
-        long sleep = 20;
-        while (true) {
-            QueueSnapshot s = queue.read(c);
-            Optional<OperationEntry> op = s.operation().map(v -> v.value());
-            if (op.isEmpty() || !op.get().id().equals(ticket.id())) {
-                Optional<ErrorEntry> err = s.error().map(v -> v.value()).filter(e -> e.operationId().equals(ticket.id()));
-                if (err.isPresent()) return new Completion(Completion.Status.FAILED, err.get().error(), status(c));
-                if (op.isPresent()) {
-                    return new Completion(Completion.Status.FAILED, "superseded by " + op.get().operation().label() + " of " + c, status(c));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Semaphore changed = new Semaphore(0);
+        AutoCloseable watch = queue.watchOperation(c, changed::release);
+        try {
+            while (true) {
+                changed.drainPermits();
+                QueueView s = queue.read(c).view();
+                Optional<OperationEntry> op = s.operation();
+                if (op.isEmpty() || !op.get().id().equals(operationId)) {
+                    Optional<ErrorEntry> err = s.error().filter(e -> e.operationId().equals(operationId));
+                    if (err.isPresent()) return new Completion(Completion.Status.FAILED, err.get().error(), status(c));
+                    if (op.isPresent()) {
+                        return new Completion(Completion.Status.FAILED, "superseded by " + op.get().operation().label() + " of " + c, status(c));
+                    }
+                    return new Completion(Completion.Status.SUCCEEDED, null, status(c));
                 }
-                return new Completion(Completion.Status.SUCCEEDED, null, status(c));
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return new Completion(Completion.Status.PENDING, s.error().map(ErrorEntry::error).orElse(null), status(c));
+                changed.tryAcquire(left, TimeUnit.NANOSECONDS);
             }
-            if (Instant.now().isAfter(deadline)) {
-                return new Completion(Completion.Status.PENDING, s.error().map(e -> e.value().error()).orElse(null), status(c));
+        } finally {
+            try {
+                watch.close();
+            } catch (Exception e) {
+                // the watch is gone with the connection: nothing to release
             }
-            Thread.sleep(sleep);
-            // quick answers for quick operations, then a gentler pace for the store
-            sleep = Math.min(Instant.now().isBefore(started.plusSeconds(10)) ? 100 : 500, sleep * 2);
         }
     }
 

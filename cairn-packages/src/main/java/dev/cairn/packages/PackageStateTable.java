@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The package state function of seed 000: {@code state = f(operation?, error?, storage)}, as the 24
+ * The package state function: {@code state = f(operation?, error?, storage)}, as the 24
  * rows of Table 1 — data, not logic. Pure; no I/O.
  */
 public final class PackageStateTable {
@@ -69,6 +69,16 @@ public final class PackageStateTable {
 
     public static PackageState row(int n) {
         return ROWS.get(n);
+    }
+
+    /** Row 16, Successfully Installed: everything in storage, nothing queued. */
+    public static PackageState installed() {
+        return state(Optional.empty(), false, ALL);
+    }
+
+    /** Row 0, Not Installed: nothing anywhere. */
+    public static PackageState notInstalled() {
+        return state(Optional.empty(), false, NONE);
     }
 
     /** The state of a package given what the operation queue, the error queue and storage hold for it. */

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.testkit.Await;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,10 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 class PackageProcessorLoopTest {
     @TempDir Path dir;
 
-    private static void awaitRow(TestSupport w, Coordinate c, int row) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (w.state(c).row() != row && Instant.now().isBefore(deadline)) Thread.sleep(20);
-        assertEquals(row, w.state(c).row());
+    /** Waits for the row (a read that meets a file being written counts as "not yet"). */
+    private static void awaitRow(TestSupport w, Coordinate c, int row) {
+        Await.until(c + " in row " + row, Duration.ofSeconds(60), () -> w.state(c).row() == row);
     }
 
     @Test
@@ -38,6 +37,8 @@ class PackageProcessorLoopTest {
         loop.stop();
         assertFalse(loop.running());
         w.enqueue(op(CLI_INSTALL, "world", "1", "b"));
+        // a running loop looks at the queue every 50 ms: in 300 ms, six of its intervals, one still
+        // running would have taken the operation, which a stopped loop (not leader) must leave queued
         Thread.sleep(300);
         assertEquals(2, w.state(world).row(), "a stopped loop (not leader) processes nothing");
 

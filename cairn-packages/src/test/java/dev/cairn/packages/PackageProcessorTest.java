@@ -8,6 +8,7 @@ import static dev.cairn.packages.TestSupport.op;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.core.CairnException;
@@ -16,6 +17,8 @@ import dev.cairn.core.storage.StorageKey;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,20 +74,26 @@ class PackageProcessorTest {
     void twoConcurrentRequestsForOneCoordinateQueueExactlyOne() {
         OperationEntry a = op(UNIVERSE_INSTALL, "hello", "1.0.0", "a");
         OperationEntry b = op(CLI_INSTALL, "hello", "1.0.0", "b");
-        QueueSnapshot seenA = w.queue.read(hello);
-        QueueSnapshot seenB = w.queue.read(hello);
-        assertInstanceOf(EnqueuePlanner.Decision.Queue.class, EnqueuePlanner.decide(a, seenA, Completeness.NONE));
-        assertInstanceOf(EnqueuePlanner.Decision.Queue.class, EnqueuePlanner.decide(b, seenB, Completeness.NONE));
-        assertTrue(w.enqueue(seenA, a));
-        assertFalse(w.enqueue(seenB, b), "the second transaction must lose");
+        AtomicInteger decisions = new AtomicInteger();
+        // b decides on the empty queue; a is queued between b's read and b's write, so b's transaction loses
+        CairnException refused = assertThrows(CairnException.class, () -> w.queue.enqueue(hello, seen -> {
+            if (decisions.incrementAndGet() == 1) {
+                assertInstanceOf(EnqueuePlanner.Decision.Queue.class, w.enqueue(a));
+                assertTrue(seen.operation().isEmpty(), "b decided on the queue as it was before a");
+            }
+            return switch (EnqueuePlanner.decide(b, seen, Completeness.NONE)) {
+                case EnqueuePlanner.Decision.Refuse r -> throw r.error();
+                case EnqueuePlanner.Decision.Queue q -> new PackageQueue.Admission<>(q.entry(),
+                        PackageEvent.queued(b, PackageStateTable.state(Optional.of(CLI_INSTALL), false, Completeness.NONE)), null);
+            };
+        }));
+        assertEquals(2, decisions.get(), "b decided again on what won");
+        // what the service answers, after re-reading:
+        assertEquals("a Universe Install of hello@1.0.0 is already pending (Universe Install Pending, row 4)", refused.getMessage());
         // the losing transaction recorded no event: one queued event, the winner's
         List<dev.cairn.core.events.Event> queued = w.events.all();
         assertEquals(List.of("package.queued"), queued.stream().map(dev.cairn.core.events.Event::type).toList());
         assertEquals("a", queued.get(0).data().get("operationId").asText());
-        // what the service then answers, after re-reading:
-        var again = assertInstanceOf(EnqueuePlanner.Decision.Refuse.class,
-                EnqueuePlanner.decide(b, w.queue.read(hello), Completeness.NONE));
-        assertEquals("a Universe Install of hello@1.0.0 is already pending (Universe Install Pending, row 4)", again.error().getMessage());
         assertEquals("a", w.queue.read(hello).operation().orElseThrow().value().id());
     }
 
@@ -117,24 +126,6 @@ class PackageProcessorTest {
         assertTrue(w.queue.read(hello).error().isEmpty());
         assertEquals(List.of("package.queued"), w.events.types());
     }
-
-    @Test
-    void theAfterCommitHookSeesEachCommittedChangeOnce() {
-        List<TxResultAndOps> seen = new java.util.ArrayList<>();
-        PackageQueue q = new PackageQueue(w.store, new PackageEvents(java.time.Clock.systemUTC(),
-                (ops, r) -> seen.add(new TxResultAndOps(ops, r))));
-        OperationEntry a = op(UNIVERSE_INSTALL, "hello", "1.0.0", "a");
-        QueueSnapshot before = q.read(hello);
-        PackageState pending = PackageStateTable.row(4);
-        assertTrue(q.enqueue(before, a, PackageEvent.queued(a, pending)));
-        assertFalse(q.enqueue(before, op(CLI_INSTALL, "hello", "1.0.0", "b"), PackageEvent.queued(a, pending)));
-        assertEquals(1, seen.size(), "called for the committed transaction only");
-        assertTrue(seen.get(0).result().committed());
-        assertEquals(1, seen.get(0).ops().stream().filter(dev.cairn.core.events.EventCodec::isAppend).count());
-        assertEquals(1, w.events.all().size());
-    }
-
-    record TxResultAndOps(List<dev.cairn.core.store.StoreOp> ops, dev.cairn.core.store.TxResult result) {}
 
     @Test
     void failuresRetryWithBackoffThenFailAndKeepTheError() {
@@ -220,7 +211,7 @@ class PackageProcessorTest {
     @Test
     void rows10And14AreResumed() {
         w.storage.put(hello.storagePrefix().child("package.yaml"), new ByteArrayInputStream("stale".getBytes()));
-        w.enqueue(w.queue.read(hello), op(CLI_INSTALL, "hello", "1.0.0", "i"));
+        w.enqueueAnyway(op(CLI_INSTALL, "hello", "1.0.0", "i"));
         assertEquals(10, w.state(hello).row());
         assertEquals(PackageProcessor.Outcome.INSTALLED, p.processOne(hello, T0));
         assertEquals(16, w.state(hello).row());
@@ -228,7 +219,7 @@ class PackageProcessorTest {
         assertEquals(10, w.events.all().get(1).data().get("row").asInt());
 
         w.storage.delete(PackageFiles.markerKey(hello)); // an uninstall that crashed after its first step
-        w.enqueue(w.queue.read(hello), op(UNINSTALL, "hello", "1.0.0", "u"));
+        w.enqueueAnyway(op(UNINSTALL, "hello", "1.0.0", "u"));
         assertEquals(14, w.state(hello).row());
         assertEquals(PackageProcessor.Outcome.UNINSTALLED, p.processOne(hello, T0));
         assertEquals(0, w.state(hello).row());
@@ -241,7 +232,7 @@ class PackageProcessorTest {
         // a crash of the old kind: files complete but an error left behind
         w.queue.recordFailure(w.queue.read(hello), new ErrorEntry("old", UNIVERSE_INSTALL, new PackageRef("hello", "1.0.0", "u"),
                 null, false, "controller crashed", 1, T0, null),
-                List.of(new PackageEvent(PackageEvent.FAILED, "hello@1.0.0", "controller crashed", null)));
+                List.of(dev.cairn.core.events.EventDraft.of(PackageEvent.FAILED, "hello@1.0.0", "controller crashed")));
         assertEquals(17, w.state(hello).row());
         assertEquals("Failed: Cosmos crashed", w.state(hello).text());
         w.enqueue(op(UNIVERSE_INSTALL, "hello", "1.0.0", "again"));

@@ -40,14 +40,15 @@ class PackageServiceTest {
     PackageService service;
     FsPackageStorage storage;
     InMemoryCoordinationStore store = new InMemoryCoordinationStore();
-    TestSupport.Events events = new TestSupport.Events(store);
+    TestEventLog log = new TestEventLog(store, Clock.systemUTC());
+    TestSupport.Events events = new TestSupport.Events(log);
 
     @BeforeEach
     void setUp() {
         storage = new FsPackageStorage(dir.resolve("storage"));
         PackageService.Config config = new PackageService.Config(1 << 20, PackageArchive.Limits.DEFAULT,
                 new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(20)), "http://cairn:7070");
-        service = new PackageService(store, storage, PackageEvents.at(Clock.systemUTC()), UriFetcher.DEFAULT, config,
+        service = new PackageService(store, storage, log, UriFetcher.DEFAULT, config,
                 Clock.systemUTC());
         service.repoAdd("universe", UNIVERSE.toUri().toString());
     }
@@ -92,7 +93,7 @@ class PackageServiceTest {
         service.newProcessor(StepHook.NONE).processOnce(java.time.Instant.now());
         List<PackageStatus> installed = service.state().packages();
         assertEquals(List.of("hello-world", "marathon-lb"), installed.stream().map(PackageStatus::name).toList());
-        assertTrue(installed.stream().allMatch(s -> s.row() == 16 && s.storage().equals("ALL")), installed.toString());
+        assertTrue(installed.stream().allMatch(s -> s.row() == 16 && s.storage() == Completeness.ALL), installed.toString());
         assertEquals(d.packageJson(), Json.tree(service.openFile("hello-world", d.version(), "package.json").readAllBytes()));
         assertEquals(ErrorCode.CONFLICT, assertThrows(CairnException.class, () -> service.install(coordinate, false)).code());
         service.uninstall(coordinate);

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
-/** Table 1 of seed 000, typed by hand from the seed (not generated from the code under test). */
+/** Table 1 of docs/packages.md, typed by hand from the specification (not generated from the code under test). */
 class PackageStateTableTest {
     static final String TABLE_1 = """
             | None             | None  | None | Not Installed                        | 0  |
@@ -59,7 +59,7 @@ class PackageStateTableTest {
 
     @ParameterizedTest(name = "row {index}: {0}")
     @MethodSource("golden")
-    void everyRowAsTheSeedGivesIt(Golden g) {
+    void everyRowAsTheTableGivesIt(Golden g) {
         PackageState s = PackageStateTable.state(g.op(), g.error(), g.storage());
         assertEquals(g.row(), s.row());
         assertEquals(g.state(), s.text());

@@ -73,7 +73,7 @@ class ProcessorFaultInjectionTest {
             }
             case CLI_INSTALL_STAGED -> {
                 w.archives = new ArchiveInstallSource(w.storage, PackageArchive.Limits.DEFAULT);
-                PackageService service = new PackageService(w.store, w.storage, PackageEvents.at(Clock.fixed(T0, ZoneOffset.UTC)),
+                PackageService service = new PackageService(w.store, w.storage, w.log,
                         UriFetcher.DEFAULT, PackageService.Config.DEFAULT, Clock.fixed(T0, ZoneOffset.UTC));
                 service.add(new ByteArrayInputStream(PackageArchiveTestAccess.tarGz("package.yaml",
                         "name: hello\nversion: 1.0.0\ndescription: hi\n", "bin/run.sh", "echo hi\n", "conf/a.conf", "a=1\n")), Optional.empty());

@@ -1,10 +1,7 @@
 package dev.cairn.packages;
 
 import dev.cairn.core.events.Event;
-import dev.cairn.core.events.EventCodec;
 import dev.cairn.core.storage.PackageStorage;
-import dev.cairn.core.store.CoordinationStore;
-import dev.cairn.core.store.StorePath;
 import dev.cairn.core.store.InMemoryCoordinationStore;
 import dev.cairn.storage.FsPackageStorage;
 import java.io.ByteArrayInputStream;
@@ -13,9 +10,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
-import java.util.Comparator;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,19 +22,12 @@ final class TestSupport {
 
     /** The package events recorded in the store's event log (read back from {@code /events}), oldest first. */
     static final class Events {
-        private final CoordinationStore store;
+        private final TestEventLog log;
 
-        Events(CoordinationStore store) { this.store = store; }
+        Events(TestEventLog log) { this.log = log; }
 
         List<Event> all() {
-            List<Event> out = new ArrayList<>();
-            for (String name : store.children(EventCodec.EVENTS)) {
-                StorePath p = EventCodec.EVENTS.child(name);
-                byte[] data = store.get(p).orElseThrow().value();
-                out.add(EventCodec.decode(p, data).orElseThrow(() -> new AssertionError("undecodable event " + p)));
-            }
-            out.sort(Comparator.comparingLong(Event::seq));
-            return out;
+            return log.all();
         }
 
         List<String> types() {
@@ -83,9 +71,10 @@ final class TestSupport {
     }
 
     final InMemoryCoordinationStore store = new InMemoryCoordinationStore();
-    final PackageQueue queue = new PackageQueue(store, PackageEvents.at(Clock.fixed(T0, ZoneOffset.UTC)));
+    final TestEventLog log = new TestEventLog(store, Clock.fixed(T0, ZoneOffset.UTC));
+    final PackageQueue queue = new PackageQueue(store, log);
     final PackageStorage storage;
-    final Events events = new Events(store);
+    final Events events = new Events(log);
     final FakeSource source = new FakeSource();
     /** Where CLI Installs come from: the fake source, unless a test stages real uploads. */
     InstallSource archives = source;
@@ -111,18 +100,35 @@ final class TestSupport {
 
     /** Enqueues through the planner, as the service does; returns the refusal if any. */
     EnqueuePlanner.Decision enqueue(OperationEntry e) {
-        QueueSnapshot seen = queue.read(e.coordinate());
-        EnqueuePlanner.Decision d = EnqueuePlanner.decide(e, seen, PackageFiles.completeness(storage, e.coordinate()));
-        if (d instanceof EnqueuePlanner.Decision.Queue q && !enqueue(seen, q.entry())) {
-            throw new IllegalStateException("concurrent change");
+        try {
+            return queue.enqueue(e.coordinate(), seen -> {
+                EnqueuePlanner.Decision d = EnqueuePlanner.decide(e, seen, PackageFiles.completeness(storage, e.coordinate()));
+                if (d instanceof EnqueuePlanner.Decision.Refuse r) throw new Refused(r);
+                return admit(e, seen, ((EnqueuePlanner.Decision.Queue) d).entry(), d);
+            });
+        } catch (Refused r) {
+            return r.decision;
         }
-        return d;
     }
 
-    /** Writes {@code e} over {@code seen} without asking the planner (to build states), with its queued event. */
-    boolean enqueue(QueueSnapshot seen, OperationEntry e) {
-        PackageState now = PackageStateTable.state(java.util.Optional.of(e.operation()), seen.hasError(),
-                PackageFiles.completeness(storage, e.coordinate()));
-        return queue.enqueue(seen, e, PackageEvent.queued(e, now));
+    /** A refusal carried out of the queue's decision (which refuses by throwing). */
+    private static final class Refused extends RuntimeException {
+        final EnqueuePlanner.Decision.Refuse decision;
+
+        Refused(EnqueuePlanner.Decision.Refuse decision) {
+            super(decision.error().getMessage(), null, false, false);
+            this.decision = decision;
+        }
+    }
+
+    /** Writes {@code e} into the queue without asking the planner (to build states), with its queued event. */
+    void enqueueAnyway(OperationEntry e) {
+        queue.enqueue(e.coordinate(), seen -> admit(e, seen, e, null));
+    }
+
+    private <A> PackageQueue.Admission<A> admit(OperationEntry request, QueueView seen, OperationEntry entry, A answer) {
+        PackageState now = PackageStateTable.state(java.util.Optional.of(request.operation()), seen.hasError(),
+                PackageFiles.completeness(storage, request.coordinate()));
+        return new PackageQueue.Admission<>(entry, PackageEvent.queued(request, now), answer);
     }
 }

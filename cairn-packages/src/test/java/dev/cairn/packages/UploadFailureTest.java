@@ -63,7 +63,8 @@ class UploadFailureTest {
     @Test
     void storageFailureDuringUploadIsAStorageError() {
         FsPackageStorage fs = new FsPackageStorage(dir.resolve("storage"));
-        PackageService service = new PackageService(new InMemoryCoordinationStore(), new DiskFullStorage(fs), PackageEvents.at(Clock.systemUTC()),
+        InMemoryCoordinationStore store = new InMemoryCoordinationStore();
+        PackageService service = new PackageService(store, new DiskFullStorage(fs), new TestEventLog(store, Clock.systemUTC()),
                 UriFetcher.DEFAULT, new PackageService.Config(64 << 20, PackageArchive.Limits.DEFAULT,
                 new RetryPolicy(2, Duration.ofSeconds(1), Duration.ofSeconds(1)), "http://x"), Clock.systemUTC());
         byte[] archive = PackageArchiveTestAccess.largeArchive(1 << 20);

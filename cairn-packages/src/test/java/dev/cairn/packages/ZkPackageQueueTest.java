@@ -56,8 +56,8 @@ class ZkPackageQueueTest {
     void twoControllersRaceAndOneLeaderProcesses() throws Exception {
         FsPackageStorage storage = new FsPackageStorage(dir.resolve("storage"));
         PackageService.Config cfg = new PackageService.Config(1 << 20, PackageArchive.Limits.DEFAULT, RetryPolicy.DEFAULT, "http://x");
-        PackageService onA = new PackageService(a, storage, PackageEvents.at(Clock.systemUTC()), UriFetcher.DEFAULT, cfg, Clock.systemUTC());
-        PackageService onB = new PackageService(b, storage, PackageEvents.at(Clock.systemUTC()), UriFetcher.DEFAULT, cfg, Clock.systemUTC());
+        PackageService onA = new PackageService(a, storage, new TestEventLog(a, Clock.systemUTC()), UriFetcher.DEFAULT, cfg, Clock.systemUTC());
+        PackageService onB = new PackageService(b, storage, new TestEventLog(b, Clock.systemUTC()), UriFetcher.DEFAULT, cfg, Clock.systemUTC());
 
         ExecutorService pool = Executors.newFixedThreadPool(4);
         CountDownLatch go = new CountDownLatch(1);
@@ -103,6 +103,6 @@ class ZkPackageQueueTest {
         assertTrue(a.children(StorePath.of("cairn", "packages", "operations")).isEmpty());
         // on ZooKeeper too, each change carried its event and the three losing requests recorded none
         assertEquals(List.of("package.queued", "package.processed", "package.queued", "package.processed"),
-                new TestSupport.Events(b).types());
+                new TestSupport.Events(new TestEventLog(b, Clock.systemUTC())).types());
     }
 }

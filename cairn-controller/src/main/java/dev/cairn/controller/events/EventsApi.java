@@ -8,13 +8,13 @@ import dev.cairn.controller.http.Router;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.core.Json;
+import dev.cairn.core.events.Event;
 import dev.cairn.core.events.EventDraft;
 import dev.cairn.core.events.EventFilter;
 import dev.cairn.core.events.EventLog;
 import dev.cairn.core.events.EventPage;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -30,6 +30,9 @@ public final class EventsApi {
     public static final int MAX_BODY = 16 * 1024;
     private static final Set<String> FIELDS = Set.of("type", "subject", "message", "data");
 
+    /** {@code GET /api/v1/events}: the events read, oldest first, and the cursor to continue from. */
+    public record Page(List<Event> events, long next) {}
+
     private EventsApi() {}
 
     public static void register(Router r, EventLog log) {
@@ -42,7 +45,7 @@ public final class EventsApi {
         r.post("/api/v1/events", req -> new Reply.JsonReply(201, log.append(draft(req.bytes(MAX_BODY)))));
     }
 
-    private static Map<String, Object> query(EventLog log, Request req) {
+    private static Page query(EventLog log, Request req) {
         EventFilter filter = filter(req);
         int limit = (int) number(req.query("limit"), "limit", EventLog.DEFAULT_LIMIT);
         if (limit < 1 || limit > EventLog.MAX_LIMIT) {
@@ -50,10 +53,7 @@ public final class EventsApi {
         }
         Optional<String> since = req.query("since");
         EventPage page = since.isPresent() ? log.after(filter, number(since, "since", 0), limit) : log.latest(filter, limit);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("events", page.events());
-        body.put("next", page.cursor());
-        return body;
+        return new Page(page.events(), page.cursor());
     }
 
     private static Reply stream(EventLog log, Request req, Duration heartbeat) {

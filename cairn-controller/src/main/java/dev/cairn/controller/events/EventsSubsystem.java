@@ -25,6 +25,7 @@ public final class EventsSubsystem implements Subsystem {
 
     public EventsSubsystem(CoordinationStore store, Clock clock, Scheduler scheduler, MeterRegistry metrics, EventOptions options) {
         this.options = options;
+        // the log's poller gets a timer thread of its own: followers' latency must not wait behind other loops' tasks
         this.log = new StoreEventLog(store, clock);
         log.stats().bind(metrics, log::cached);
         this.retention = new EventRetention(log, options.retention(), options.trimInterval(), clock, scheduler);

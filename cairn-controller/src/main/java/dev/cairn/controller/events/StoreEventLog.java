@@ -8,10 +8,13 @@ import dev.cairn.core.events.EventDraft;
 import dev.cairn.core.events.EventFilter;
 import dev.cairn.core.events.EventLog;
 import dev.cairn.core.events.EventPage;
+import dev.cairn.core.events.StoreEventWriter;
 import dev.cairn.core.store.CoordinationStore;
 import dev.cairn.core.store.StoreOp;
 import dev.cairn.core.store.StorePath;
 import dev.cairn.core.store.TxResult;
+import dev.cairn.core.time.ExecutorScheduler;
+import dev.cairn.core.time.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The event log in the coordination store ({@link EventCodec} gives the layout).
+ * The event log in the coordination store ({@link EventCodec} gives the layout), the one owner of
+ * {@code /events}. Changes and their events are written by {@link StoreEventWriter} (one
+ * transaction each, concurrent ones committed together); retention removes the oldest.
  *
  * <p>Reads always list {@code /events} in the store and take each event's body from a local cache
  * (events never change once written), reading the store on a miss. The listing is the truth: a
@@ -38,10 +43,11 @@ import org.slf4j.LoggerFactory;
  * <p>Waiting readers ({@link #poll}, streams, subscribers) are woken at once by appends made
  * through this instance ({@link #appendAll}, {@link #transact}, {@link #committed}); appends made
  * elsewhere (another controller, a transaction whose writer did not call {@link #committed}) are
- * noticed by one shared poller that lists {@code /events} every {@code pollInterval} while anyone
- * waits. Either way the woken reader re-reads the store from its cursor. (A store watch would do
- * the same job, but the ZooKeeper adapter's recursive cache re-lists the whole directory on every
- * child change, which costs far more than polling a flat log of thousands of entries.)
+ * noticed by one shared poller, a task on a {@link Scheduler} that lists {@code /events} every
+ * {@code pollInterval} while anyone waits. Either way the woken reader re-reads the store from its
+ * cursor. (A store watch would do the same job, but the ZooKeeper adapter's recursive cache
+ * re-lists the whole directory on every child change, which costs far more than polling a flat
+ * log of thousands of entries.)
  */
 public final class StoreEventLog implements EventLog {
     private static final Logger LOG = LoggerFactory.getLogger(StoreEventLog.class);
@@ -49,48 +55,55 @@ public final class StoreEventLog implements EventLog {
     public static final Duration DEFAULT_POLL = Duration.ofMillis(500);
 
     private final CoordinationStore store;
-    private final Clock clock;
+    private final StoreEventWriter writer;
     private final ConcurrentSkipListMap<Long, Event> cache = new ConcurrentSkipListMap<>();
     private final ChangeSignal signal = new ChangeSignal();
     private final AtomicInteger waiters = new AtomicInteger();
-    private final Duration pollInterval;
-    private final Thread poller;
+    private final Scheduler.Task poller;
+    private final Scheduler ownScheduler;
+    private long lastHead = -1; // only the poller task reads and writes it
 
     private final EventStats stats = new EventStats();
 
+    /** A log that notices other controllers' appends every {@link #DEFAULT_POLL}, on a timer thread of its own. */
     public StoreEventLog(CoordinationStore store, Clock clock) {
         this(store, clock, DEFAULT_POLL);
     }
 
+    /** A log that notices other controllers' appends every {@code pollInterval}, on a timer thread of its own. */
     public StoreEventLog(CoordinationStore store, Clock clock, Duration pollInterval) {
+        this(store, clock, null, pollInterval);
+    }
+
+    /**
+     * @param scheduler    runs the poller that notices appends made elsewhere; null for a timer thread
+     *                     of this log's own (closed with it)
+     * @param pollInterval how often the poller looks while anyone waits
+     */
+    public StoreEventLog(CoordinationStore store, Clock clock, Scheduler scheduler, Duration pollInterval) {
         this.store = store;
-        this.clock = clock;
-        this.pollInterval = pollInterval;
+        this.writer = new StoreEventWriter(store, clock);
         // a persistent parent: a ZooKeeper container would vanish when empty and restart the counter
         store.createIfAbsent(EventCodec.EVENTS, new byte[0]);
-        this.poller = Thread.ofVirtual().name("event-log-poller").start(this::pollHead);
+        this.ownScheduler = scheduler == null ? new ExecutorScheduler("event-log-poller", 1) : null;
+        this.poller = (scheduler == null ? ownScheduler : scheduler).scheduleWithFixedDelay(pollInterval, pollInterval, this::pollHead);
     }
 
     /** While anyone waits, notices events appended elsewhere and wakes the waiters. */
-    private void pollHead() {
-        long lastHead = -1;
-        while (!signal.closed()) {
-            try {
-                Thread.sleep(pollInterval);
-                if (waiters.get() == 0) {
-                    lastHead = -1;
-                    continue;
-                }
-                long head = headSeq();
-                if (head != lastHead) {
-                    lastHead = head;
-                    signal.signal();
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (CairnException e) {
-                LOG.debug("event log poll failed: {}", e.getMessage());
+    private synchronized void pollHead() {
+        if (signal.closed()) return;
+        if (waiters.get() == 0) {
+            lastHead = -1;
+            return;
+        }
+        try {
+            long head = headSeq();
+            if (head != lastHead) {
+                lastHead = head;
+                signal.signal();
             }
+        } catch (CairnException e) {
+            LOG.debug("event log poll failed: {}", e.getMessage());
         }
     }
 
@@ -98,7 +111,7 @@ public final class StoreEventLog implements EventLog {
 
     @Override
     public StoreOp appendOp(EventDraft draft) {
-        return EventCodec.appendOp(draft, clock.instant());
+        return writer.appendOp(draft);
     }
 
     @Override
@@ -113,41 +126,26 @@ public final class StoreEventLog implements EventLog {
 
     @Override
     public Tx transact(List<StoreOp> ops, List<EventDraft> drafts) {
-        if (drafts.size() > MAX_BATCH) {
-            throw new CairnException(ErrorCode.TOO_LARGE, drafts.size() + " events in one transaction, more than " + MAX_BATCH,
-                    "split them into several transactions");
-        }
-        List<StoreOp> all = new ArrayList<>(ops);
-        Instant now = clock.instant();
-        for (EventDraft d : drafts) all.add(EventCodec.appendOp(d, now));
-        TxResult r;
-        if (all.size() == 1 && all.get(0) instanceof StoreOp.CreateSequential one) {
-            // one event alone: a plain sequential create is the same single write, in one round trip
-            StorePath created = store.createSequential(one.path(), one.name(), one.data());
-            r = new TxResult.Committed(List.of(0L), List.of(created));
-        } else {
-            r = store.transact(all);
-        }
-        return new Tx(r, committed(all, r));
+        Tx tx = writer.transact(ops, drafts);
+        remember(tx.events());
+        return tx;
     }
 
     @Override
     public List<Event> committed(List<StoreOp> ops, TxResult result) {
-        if (!(result instanceof TxResult.Committed c)) return List.of();
-        List<Event> out = new ArrayList<>();
-        for (int i = 0; i < ops.size(); i++) {
-            if (ops.get(i) instanceof StoreOp.CreateSequential cs && EventCodec.isAppend(cs)) {
-                EventCodec.decode(c.paths().get(i), cs.data()).ifPresent(out::add);
-            }
-        }
-        if (!out.isEmpty()) {
-            for (Event e : out) {
-                cache.put(e.seq(), e);
-                stats.record(e.type());
-            }
-            signal.signal();
-        }
+        List<Event> out = EventCodec.written(ops, result);
+        remember(out);
         return out;
+    }
+
+    /** Events this instance wrote: cached (they never change), counted, and waiting readers woken at once. */
+    private void remember(List<Event> written) {
+        if (written.isEmpty()) return;
+        for (Event e : written) {
+            cache.put(e.seq(), e);
+            stats.record(e.type());
+        }
+        signal.signal();
     }
 
     /** This log's counters ({@code /metrics}). */
@@ -315,6 +313,7 @@ public final class StoreEventLog implements EventLog {
     @Override
     public void close() {
         signal.close();
-        poller.interrupt();
+        poller.cancel();
+        if (ownScheduler != null) ownScheduler.close();
     }
 }

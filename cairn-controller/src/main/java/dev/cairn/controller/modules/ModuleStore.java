@@ -1,5 +1,6 @@
 package dev.cairn.controller.modules;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.core.Json;
@@ -9,16 +10,14 @@ import dev.cairn.core.storage.PackageStorage;
 import dev.cairn.core.storage.PutResult;
 import dev.cairn.core.storage.StorageKey;
 import dev.cairn.core.store.CoordinationStore;
-import dev.cairn.core.store.StoreOp;
+import dev.cairn.core.store.Records;
 import dev.cairn.core.store.StorePath;
-import dev.cairn.core.store.Versioned;
 import dev.cairn.states.sign.PublishedModule;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -41,15 +40,13 @@ public final class ModuleStore {
     public static final StorageKey PREFIX = new StorageKey("modules");
     public static final long MAX_MODULE_BYTES = 64L << 20;
 
-    private final CoordinationStore store;
+    private final Records<PublishedModule> manifests;
     private final PackageStorage storage;
-    private final EventLog events;
     private final Clock clock;
 
     public ModuleStore(CoordinationStore store, PackageStorage storage, EventLog events, Clock clock) {
-        this.store = store;
+        this.manifests = new Records<>(store, events, PublishedModule.class);
         this.storage = storage;
-        this.events = events;
         this.clock = clock;
     }
 
@@ -93,7 +90,7 @@ public final class ModuleStore {
             }
             storage.put(signatureKey(name, staged.sha256()), new java.io.ByteArrayInputStream(sig.getBytes(StandardCharsets.US_ASCII)));
             PublishedModule m = new PublishedModule(name, PublishedModule.STORAGE, null, staged.sha256(), staged.size(), fns, clock.instant());
-            record(m, "module.published", "published extension module " + name + " (sha256 " + staged.sha256().substring(0, 12) + ", "
+            record(m, "published extension module " + name + " (sha256 " + staged.sha256().substring(0, 12) + ", "
                     + staged.size() + " bytes)");
             return m;
         } finally {
@@ -107,28 +104,21 @@ public final class ModuleStore {
         List<String> fns = PublishedModule.requireFunctions(functions);
         PublishedModule.requireUrl(url);
         PublishedModule m = new PublishedModule(name, PublishedModule.URL, url, null, null, fns, clock.instant());
-        record(m, "module.published", "published extension module " + name + " from " + url);
+        record(m, "published extension module " + name + " from " + url);
         return m;
     }
 
-    private void record(PublishedModule m, String type, String message) {
-        StorePath p = INDEX.child(m.name());
-        Optional<Versioned<byte[]>> cur = store.get(p);
-        StoreOp op = cur.isPresent() ? StoreOp.set(p, Json.bytes(m), cur.get().version()) : StoreOp.create(p, Json.bytes(m));
-        var tx = events.transact(List.of(op), List.of(event(type, m.name(), message, m)));
-        if (!tx.result().committed()) {
-            throw new CairnException(ErrorCode.VERSION_CONFLICT, "module " + m.name() + " was published by someone else at the same time",
-                    "publish again");
-        }
+    /** Makes {@code m} the current version of its name, with its event. */
+    private void record(PublishedModule m, String message) {
+        manifests.update(INDEX.child(m.name()), cur -> Records.Change.put(m, event("module.published", m.name(), message, m)));
     }
 
+    /** The data of a module event: where the module is, and the functions it offers. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record EventData(String source, String sha256, String url, List<String> functions) {}
+
     private static EventDraft event(String type, String name, String message, PublishedModule m) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("source", m.source());
-        if (m.sha256() != null) data.put("sha256", m.sha256());
-        if (m.url() != null) data.put("url", m.url());
-        data.put("functions", m.functions());
-        return new EventDraft(type, name, message, Json.MAPPER.valueToTree(data));
+        return new EventDraft(type, name, message, Json.MAPPER.valueToTree(new EventData(m.source(), m.sha256(), m.url(), m.functions())));
     }
 
     private static String requireSignature(String signature) {
@@ -148,18 +138,20 @@ public final class ModuleStore {
 
     public Optional<PublishedModule> find(String name) {
         if (!PublishedModule.isValidName(name)) return Optional.empty();
-        return store.get(INDEX.child(name)).map(v -> Json.read(v.value(), PublishedModule.class));
+        return manifests.find(INDEX.child(name));
     }
 
     public PublishedModule get(String name) {
-        return find(name).orElseThrow(() -> new CairnException(ErrorCode.NOT_FOUND, "no published module '" + name + "'",
-                "see 'cairn module list'; publish it with 'cairn module publish'"));
+        return find(name).orElseThrow(() -> notFound(name));
+    }
+
+    private static CairnException notFound(String name) {
+        return new CairnException(ErrorCode.NOT_FOUND, "no published module '" + name + "'",
+                "see 'cairn module list'; publish it with 'cairn module publish'");
     }
 
     public List<PublishedModule> list() {
-        List<PublishedModule> out = new ArrayList<>();
-        for (String n : store.children(INDEX)) find(n).ifPresent(out::add);
-        return out;
+        return manifests.list(INDEX);
     }
 
     /** The published modules among {@code names} (names that are not published are left out). */
@@ -171,13 +163,11 @@ public final class ModuleStore {
 
     /** Removes the module: its manifest (with a {@code module.removed} event) and every stored version. */
     public PublishedModule remove(String name) {
-        PublishedModule m = get(name);
-        Versioned<byte[]> v = store.get(INDEX.child(name)).orElseThrow();
-        var tx = events.transact(List.of(StoreOp.delete(INDEX.child(name), v.version())),
-                List.of(event("module.removed", name, "removed extension module " + name, m)));
-        if (!tx.result().committed()) {
-            throw new CairnException(ErrorCode.VERSION_CONFLICT, "module " + name + " changed while it was being removed", "remove it again");
-        }
+        if (!PublishedModule.isValidName(name)) throw notFound(name);
+        PublishedModule m = manifests.update(INDEX.child(name), cur -> cur
+                        .map(found -> Records.Change.<PublishedModule>delete(event("module.removed", name, "removed extension module " + name, found)))
+                        .orElseThrow(() -> notFound(name)))
+                .before().orElseThrow();
         storage.deleteAll(PREFIX.child(name));
         return m;
     }

@@ -9,9 +9,11 @@ import dev.cairn.core.ErrorCode;
 import dev.cairn.packages.Completion;
 import dev.cairn.packages.Coordinate;
 import dev.cairn.packages.PackageService;
+import dev.cairn.packages.universe.RepositoryConfig;
+import dev.cairn.packages.universe.UniverseCatalog;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -20,20 +22,29 @@ import java.util.Optional;
  * once: operations are queued (202 with the ticket) and processed by the leader.
  */
 public final class PackagesApi {
+    /** {@code GET /api/v1/repos}. */
+    public record Repositories(List<RepositoryConfig> repositories) {}
+
+    /** {@code DELETE /api/v1/repos/{name}}: the name of the repository removed. */
+    public record Removed(String removed) {}
+
+    /** {@code GET /api/v1/catalog?q=}. */
+    public record SearchHits(List<UniverseCatalog.SearchHit> packages) {}
+
     private PackagesApi() {}
 
     public static void register(Router r, PackageService packages, Runnable wakeProcessor) {
-        r.get("/api/v1/repos", req -> Reply.ok(Map.of("repositories", packages.repoList())));
+        r.get("/api/v1/repos", req -> Reply.ok(new Repositories(packages.repoList())));
         r.post("/api/v1/repos", req -> {
             JsonNode b = req.json();
             return Reply.created(packages.repoAdd(required(b, "name"), required(b, "uri")));
         });
         r.delete("/api/v1/repos/{name}", req -> {
             packages.repoRemove(req.param("name"));
-            return Reply.ok(Map.of("removed", req.param("name")));
+            return Reply.ok(new Removed(req.param("name")));
         });
 
-        r.get("/api/v1/catalog", req -> Reply.ok(Map.of("packages", packages.search(req.query("q").orElse("")))));
+        r.get("/api/v1/catalog", req -> Reply.ok(new SearchHits(packages.search(req.query("q").orElse("")))));
         r.get("/api/v1/catalog/{package}", req -> Reply.ok(packages.describe(req.param("package"))));
 
         r.post("/api/v1/packages/install", req -> {

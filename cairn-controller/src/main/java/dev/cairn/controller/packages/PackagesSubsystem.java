@@ -5,7 +5,6 @@ import dev.cairn.controller.LeaderService;
 import dev.cairn.controller.Subsystem;
 import dev.cairn.controller.http.Router;
 import dev.cairn.core.storage.PackageStorage;
-import dev.cairn.packages.PackageEvents;
 import dev.cairn.packages.PackageService;
 import dev.cairn.packages.universe.UriFetcher;
 import java.time.Duration;
@@ -14,7 +13,7 @@ import java.util.function.Supplier;
 
 /**
  * Packages (Distributed Publish): the package API and the operation processor, which only the
- * leader runs. Queue changes carry their events in the same store transaction.
+ * leader runs. Queue changes are written with their events through the controller's event log.
  */
 public final class PackagesSubsystem implements Subsystem {
     private final PackageService packages;
@@ -25,8 +24,7 @@ public final class PackagesSubsystem implements Subsystem {
      *                  controllers (asked when an install first needs it, once the port is bound)
      */
     public PackagesSubsystem(ControllerContext ctx, PackageStorage storage, Supplier<String> assetBase) {
-        PackageEvents events = new PackageEvents(ctx.clock(), ctx.events()::committed);
-        this.packages = new PackageService(ctx.store(), storage, events, UriFetcher.DEFAULT, PackageService.Config.DEFAULT, ctx.clock());
+        this.packages = new PackageService(ctx.store(), storage, ctx.events(), UriFetcher.DEFAULT, PackageService.Config.DEFAULT, ctx.clock());
         packages.assetBaseUrl(assetBase);
         this.processing = new PackageProcessing(packages, Duration.ofMillis(500), Duration.ofMinutes(1));
     }

@@ -9,6 +9,7 @@ import dev.cairn.controller.Controller;
 import dev.cairn.controller.ControllerConfig;
 import dev.cairn.core.api.ApiClient;
 import dev.cairn.storezk.ZkCoordinationStore;
+import dev.cairn.testkit.Await;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.Test;
 
@@ -27,14 +27,6 @@ import org.junit.jupiter.api.Test;
  * and no repeat.
  */
 class EventFailoverTest {
-    static void await(BooleanSupplier c, Duration max, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!c.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-            Thread.sleep(25);
-        }
-    }
-
     static Controller controller(String id, ZkCoordinationStore store) {
         EventOptions d = EventOptions.defaults();
         Controller c = new Controller(ControllerConfig.defaults(id, 0).withEvents(new EventOptions(d.retention(), d.trimInterval(), d.file(),
@@ -67,7 +59,7 @@ class EventFailoverTest {
             ZkCoordinationStore storeA = ZkCoordinationStore.connect(zk.getConnectString(), Duration.ofSeconds(4), Duration.ofSeconds(10));
             ZkCoordinationStore storeB = ZkCoordinationStore.connect(zk.getConnectString(), Duration.ofSeconds(4), Duration.ofSeconds(10));
             Controller a = controller("a", storeA);
-            await(a::isLeader, Duration.ofSeconds(20), "a to lead");
+            Await.until("a to lead", Duration.ofSeconds(20), a::isLeader);
             Controller b = controller("b", storeB);
             ApiClient apiA = new ApiClient(a.url());
             ApiClient apiB = new ApiClient(b.url());
@@ -82,7 +74,7 @@ class EventFailoverTest {
                 assertTrue(a.isLeader());
                 storeA.close();
                 a.close();
-                await(b::isLeader, Duration.ofSeconds(30), "b to take over");
+                Await.until("b to take over", Duration.ofSeconds(30), b::isLeader);
                 for (int i = 40; i < 80; i++) appended.add(post(apiB, i));
 
                 List<Long> onBIds = seenOnB.get();
@@ -121,22 +113,23 @@ class EventFailoverTest {
             ZkCoordinationStore storeB = ZkCoordinationStore.connect(zk.getConnectString(), Duration.ofSeconds(4), Duration.ofSeconds(10));
             Controller a = new Controller(ControllerConfig.defaults("a", 0).withEvents(keep20), storeA, Clock.systemUTC());
             a.start();
-            await(a::isLeader, Duration.ofSeconds(20), "a to lead");
+            Await.until("a to lead", Duration.ofSeconds(20), a::isLeader);
             Controller b = new Controller(ControllerConfig.defaults("b", 0).withEvents(keep20), storeB, Clock.systemUTC());
             EventsSubsystem eventsB = b.eventsSubsystem();
             b.start();
             try {
                 ApiClient apiB = new ApiClient(b.url());
                 for (int i = 0; i < 50; i++) post(apiB, i);
-                await(() -> storeB.children(dev.cairn.core.events.EventCodec.EVENTS).size() == 20, Duration.ofSeconds(30), "a to trim to 20");
+                Await.until("a to trim to 20", Duration.ofSeconds(30), () -> storeB.children(dev.cairn.core.events.EventCodec.EVENTS).size() == 20);
                 long headBefore = eventsB.log().headSeq();
 
                 storeA.close();
                 a.close();
-                await(b::isLeader, Duration.ofSeconds(30), "b to take over");
+                Await.until("b to take over", Duration.ofSeconds(30), b::isLeader);
                 for (int i = 50; i < 80; i++) post(apiB, i);
-                await(() -> eventsB.log().after(dev.cairn.core.events.EventFilter.ALL, 0, 1000).events().size() == 20
-                        && eventsB.log().headSeq() > headBefore + 29, Duration.ofSeconds(30), "b to trim to 20");
+                Await.until("b to trim to 20", Duration.ofSeconds(30),
+                        () -> eventsB.log().after(dev.cairn.core.events.EventFilter.ALL, 0, 1000).events().size() == 20
+                                && eventsB.log().headSeq() > headBefore + 29);
                 List<dev.cairn.core.events.Event> kept = eventsB.log().after(dev.cairn.core.events.EventFilter.ALL, 0, 1000).events();
                 assertEquals(20, kept.size());
                 for (int i = 0; i < kept.size(); i++) assertEquals("step-" + (60 + i), kept.get(i).subject(), "the newest 20 remain, in order");

@@ -15,6 +15,7 @@ import dev.cairn.core.api.ApiClient;
 import dev.cairn.core.events.EventDraft;
 import dev.cairn.core.events.EventLog;
 import dev.cairn.core.store.InMemoryCoordinationStore;
+import dev.cairn.testkit.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -121,9 +122,7 @@ class EventsApiTest {
             assertNotNull(s.next());
             assertEquals(1.0, metric(metrics(), "cairn_events_streams"));
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (metric(metrics(), "cairn_events_streams") != 0.0 && System.nanoTime() < deadline) Thread.sleep(50);
-        assertEquals(0.0, metric(metrics(), "cairn_events_streams"), "a closed stream is no longer counted");
+        Await.until("a closed stream to be no longer counted", Duration.ofSeconds(10), () -> metric(metrics(), "cairn_events_streams") == 0.0);
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.cairn.core.Json;
 import dev.cairn.core.events.Event;
 import dev.cairn.core.events.EventDraft;
 import dev.cairn.core.store.InMemoryCoordinationStore;
+import dev.cairn.testkit.Await;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -22,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -32,14 +32,6 @@ class ForwardingTest {
     static final Pattern RFC5424 = Pattern.compile(
             "<(\\d+)>1 (\\S+) (\\S+) cairn (\\d+) (\\S+) \\[cairn@32473 seq=\"(\\d+)\" subject=\"((?:[^\"\\\\\\]]|\\\\.)*)\"] \uFEFF(.*)",
             Pattern.DOTALL);
-
-    static void await(BooleanSupplier c, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!c.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-            Thread.sleep(20);
-        }
-    }
 
     static List<Long> fileSeqs(Path f) {
         try {
@@ -60,16 +52,16 @@ class ForwardingTest {
             log.append(EventDraft.of("node.up", "node-0", "before any forwarder: forwarded too"));
             EventForwarder first = new EventForwarder(log, store, List.of(new JsonLinesFileSink(file, JsonLinesFileSink.Fsync.BATCH)), Duration.ofMillis(50));
             first.start(1);
-            await(() -> store.exists(EventForwarder.CURSORS.child("file")), "the cursor to be created");
+            Await.until("the cursor to be created", Duration.ofSeconds(30), () -> store.exists(EventForwarder.CURSORS.child("file")));
             for (int i = 1; i <= 5; i++) log.append(EventDraft.of("node.up", "node-" + i, "up").with("i", i));
-            await(() -> fileSeqs(file).size() == 6, "6 lines");
+            Await.until("6 lines", Duration.ofSeconds(30), () -> fileSeqs(file).size() == 6);
             first.close(); // leadership moves
 
             for (int i = 6; i <= 8; i++) log.append(EventDraft.of("node.down", "node-" + i, "down"));
             EventForwarder second = new EventForwarder(log, store, List.of(new JsonLinesFileSink(file, JsonLinesFileSink.Fsync.NONE)), Duration.ofMillis(50));
             second.start(2);
             try {
-                await(() -> fileSeqs(file).size() >= 9, "9 lines");
+                Await.until("9 lines", Duration.ofSeconds(30), () -> fileSeqs(file).size() >= 9);
             } finally {
                 second.close();
             }
@@ -92,7 +84,7 @@ class ForwardingTest {
             EventForwarder fwd = new EventForwarder(log, store, List.of(new SyslogSink(target)), Duration.ofMillis(50));
             fwd.start(1);
             try {
-                await(() -> store.exists(EventForwarder.CURSORS.child("syslog")), "the cursor");
+                Await.until("the cursor", Duration.ofSeconds(30), () -> store.exists(EventForwarder.CURSORS.child("syslog")));
                 log.append(EventDraft.of("action.failed", "web \"1\" [x]", "start failed").with("rc", 3));
                 log.append(EventDraft.of("state.result", "run-7", "ok"));
                 List<String> got = new ArrayList<>();

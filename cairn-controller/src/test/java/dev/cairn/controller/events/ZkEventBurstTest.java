@@ -8,6 +8,7 @@ import dev.cairn.core.events.EventDraft;
 import dev.cairn.core.events.EventFilter;
 import dev.cairn.core.events.EventPage;
 import dev.cairn.storezk.ZkCoordinationStore;
+import dev.cairn.testkit.Await;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,8 +63,7 @@ class ZkEventBurstTest {
                     for (int i = 0; i < SINGLES; i++) written.add(writer.append(EventDraft.of("test.single", "s-" + i, "single")));
                 }));
                 for (Future<?> j : jobs) j.get();
-                long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-                while (followed.size() < TOTAL && System.nanoTime() < deadline) Thread.sleep(20);
+                Await.until("the follower to see every event", Duration.ofMinutes(3), () -> followed.size() >= TOTAL);
             }
 
             // every append got its own seq, 1..TOTAL (nothing else touches /events here)

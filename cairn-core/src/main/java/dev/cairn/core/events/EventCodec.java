@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.core.Json;
 import dev.cairn.core.store.StoreOp;
 import dev.cairn.core.store.StorePath;
+import dev.cairn.core.store.TxResult;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -36,6 +39,16 @@ public final class EventCodec {
     /** Whether {@code op} is an event append made by {@link #appendOp}. */
     public static boolean isAppend(StoreOp op) {
         return op instanceof StoreOp.CreateSequential c && c.path().equals(EVENTS) && c.name().equals(PREFIX);
+    }
+
+    /** The events a transaction of {@code ops} wrote, with their seq: empty unless it committed. */
+    public static List<Event> written(List<StoreOp> ops, TxResult result) {
+        if (!(result instanceof TxResult.Committed c)) return List.of();
+        List<Event> out = new ArrayList<>();
+        for (int i = 0; i < ops.size(); i++) {
+            if (ops.get(i) instanceof StoreOp.CreateSequential cs && isAppend(cs)) decode(c.paths().get(i), cs.data()).ifPresent(out::add);
+        }
+        return out;
     }
 
     /** The seq of an event entry's name ({@code e-0000000041} is seq 42), or empty for other names. */

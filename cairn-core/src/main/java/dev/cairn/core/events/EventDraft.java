@@ -41,6 +41,34 @@ public record EventDraft(String type, String subject, String message, ObjectNode
         return new EventDraft(type, subject, message, null);
     }
 
+    /**
+     * The draft of an event a subsystem records about its own change, made to fit the limits
+     * rather than refused: control characters become spaces, overlong text is cut with "…", a blank
+     * subject becomes "-" and a blank message the type, and {@code data} (a record or a map, turned
+     * into a JSON object) over the limit becomes {@code {"truncated":true}}. A change is never held
+     * back because its description is too long. Only an invalid {@code type} is refused (a bug).
+     */
+    public static EventDraft fitted(String type, String subject, String message, Object data) {
+        String s = fit(subject, MAX_SUBJECT);
+        String m = fit(message, MAX_MESSAGE);
+        ObjectNode d = null;
+        if (data != null && Json.MAPPER.valueToTree(data) instanceof ObjectNode o && !o.isEmpty()) {
+            d = Json.bytes(o).length > MAX_DATA_BYTES ? Json.MAPPER.createObjectNode().put("truncated", true) : o;
+        }
+        return new EventDraft(type, s.isBlank() ? "-" : s, m.isBlank() ? String.valueOf(type) : m, d);
+    }
+
+    private static String fit(String text, int max) {
+        if (text == null) return "";
+        StringBuilder sb = new StringBuilder(Math.min(text.length(), max + 1));
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            sb.append(Character.isISOControl(c) ? ' ' : c);
+        }
+        String one = sb.toString().strip();
+        return one.length() <= max ? one : one.substring(0, max - 1) + "…";
+    }
+
     /** A copy with {@code key} set in {@code data} (strings, numbers, booleans or JSON nodes). */
     public EventDraft with(String key, Object value) {
         ObjectNode d = data.deepCopy();

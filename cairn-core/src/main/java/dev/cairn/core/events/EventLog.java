@@ -11,15 +11,17 @@ import java.util.function.Consumer;
  *
  * <h2>Writing with the change it describes</h2>
  * A subsystem that changes state adds the event to the same store transaction, so the event is
- * recorded if and only if the change is:
+ * recorded if and only if the change is: {@link dev.cairn.core.store.Records#update} for a
+ * read-modify-write of one entry, or {@link #transact} for a change of several entries:
  * <pre>{@code
- * List<StoreOp> ops = List.of(StoreOp.set(opPath, bytes, version));
- * EventLog.Tx tx = events.transact(ops, List.of(EventDraft.of("package.install.queued", coord, "queued install of " + coord)));
+ * List<StoreOp> ops = List.of(StoreOp.set(opPath, bytes, version), StoreOp.check(errPath, errVersion));
+ * EventLog.Tx tx = events.transact(ops, List.of(EventDraft.fitted("package.queued", coord, "queued install of " + coord, data)));
  * if (!tx.result().committed()) ... // neither the change nor the event exists
  * }</pre>
- * or, when building the transaction yourself: add {@link #appendOp} to it, run it, then pass the
- * ops and the result to {@link #committed} (which returns the events with their seq and wakes
- * followers at once; followers would otherwise see the events within their next re-read).
+ * Transactions that arrive at the same moment may be committed together, each with the outcome it
+ * would have had alone. ({@link #appendOp} and {@link #committed} serve callers that still build
+ * the transaction themselves: add the op, run it, then pass the ops and the result to
+ * {@code committed}, which returns the events with their seq and wakes followers.)
  *
  * <h2>Reading</h2>
  * {@link #after} reads oldest-first from a seq, {@link #latest} the newest events, {@link #poll}

@@ -1,52 +1,47 @@
 package dev.cairn.packages.universe;
 
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
-import dev.cairn.core.Json;
 import dev.cairn.core.Names;
 import dev.cairn.core.store.CoordinationStore;
+import dev.cairn.core.store.Records;
 import dev.cairn.core.store.StorePath;
-import dev.cairn.core.store.Versioned;
 import dev.cairn.packages.PackageQueue;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
- * The configured Universe repositories, in the order they were added, kept as one small entry
- * {@code /cairn/packages/repositories} changed by compare-and-set. Adding a repository checks that
- * it answers and lists packages.
+ * The configured Universe repositories, in the order they were added: the one owner of the store
+ * entry {@code /cairn/packages/repositories}, a JSON array of {@link RepositoryConfig}, changed with
+ * {@link Records#update}. Adding a repository checks that it answers and lists packages.
  */
 public final class RepositoryRegistry {
     public static final StorePath PATH = PackageQueue.ROOT.child("repositories");
-    private static final TypeReference<List<RepositoryConfig>> LIST = new TypeReference<>() {};
 
-    private final CoordinationStore store;
+    /** The stored entry: the repositories as a JSON array. */
+    record Repositories(@JsonValue List<RepositoryConfig> list) {
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        Repositories {
+            list = list == null ? List.of() : List.copyOf(list);
+        }
+    }
+
+    private final Records<Repositories> records;
     private final UriFetcher fetcher;
 
     public RepositoryRegistry(CoordinationStore store, UriFetcher fetcher) {
-        this.store = store;
+        this.records = new Records<>(store, null, Repositories.class); // repository changes record no events
         this.fetcher = fetcher;
     }
 
     public UriFetcher fetcher() { return fetcher; }
 
     public List<RepositoryConfig> list() {
-        return read().map(Versioned::value).orElse(List.of());
-    }
-
-    private Optional<Versioned<List<RepositoryConfig>>> read() {
-        return store.get(PATH).map(v -> {
-            try {
-                return new Versioned<>(v.value().length == 0 ? List.<RepositoryConfig>of() : Json.MAPPER.readValue(v.value(), LIST), v.version());
-            } catch (IOException e) {
-                throw new CairnException(ErrorCode.INTERNAL, "the repository list in the store is damaged: " + e.getMessage(), null, e);
-            }
-        });
+        return records.find(PATH).map(Repositories::list).orElse(List.of());
     }
 
     /** Adds a repository after checking that it answers; returns how many package versions it lists. */
@@ -54,33 +49,24 @@ public final class RepositoryRegistry {
         Names.requireSimple("repository name", name);
         URI parsed = parseUri(uri);
         int count = UniverseRepository.open(name, parsed, fetcher).packages().size();
-        for (int attempt = 0; attempt < 10; attempt++) {
-            Optional<Versioned<List<RepositoryConfig>>> cur = read();
-            List<RepositoryConfig> list = new ArrayList<>(cur.map(Versioned::value).orElse(List.of()));
+        records.update(PATH, cur -> {
+            List<RepositoryConfig> list = new ArrayList<>(cur.map(Repositories::list).orElse(List.of()));
             if (list.stream().anyMatch(r -> r.name().equals(name))) {
                 throw new CairnException(ErrorCode.ALREADY_EXISTS, "repository '" + name + "' already exists",
                         "remove it first with 'cairn repo remove " + name + "'");
             }
             list.add(new RepositoryConfig(name, parsed.toString()));
-            if (write(cur, list)) return count;
-        }
-        throw new CairnException(ErrorCode.VERSION_CONFLICT, "the repository list kept changing while adding '" + name + "'", "try again");
+            return Records.Change.put(new Repositories(list));
+        });
+        return count;
     }
 
     public void remove(String name) {
-        for (int attempt = 0; attempt < 10; attempt++) {
-            Optional<Versioned<List<RepositoryConfig>>> cur = read();
-            List<RepositoryConfig> list = new ArrayList<>(cur.map(Versioned::value).orElse(List.of()));
+        records.update(PATH, cur -> {
+            List<RepositoryConfig> list = new ArrayList<>(cur.map(Repositories::list).orElse(List.of()));
             if (!list.removeIf(r -> r.name().equals(name))) throw unknown(name);
-            if (write(cur, list)) return;
-        }
-        throw new CairnException(ErrorCode.VERSION_CONFLICT, "the repository list kept changing while removing '" + name + "'", "try again");
-    }
-
-    private boolean write(Optional<Versioned<List<RepositoryConfig>>> cur, List<RepositoryConfig> list) {
-        byte[] data = Json.bytes(list);
-        if (cur.isEmpty()) return store.createIfAbsent(PATH, data).isPresent();
-        return store.compareAndSet(PATH, data, cur.get().version()).isPresent();
+            return Records.Change.put(new Repositories(list));
+        });
     }
 
     public UniverseRepository open(String name) {

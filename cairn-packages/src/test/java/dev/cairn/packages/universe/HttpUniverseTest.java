@@ -10,14 +10,13 @@ import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.core.Json;
 import dev.cairn.core.storage.Sha256;
-import dev.cairn.core.storage.StorageKey;
 import dev.cairn.core.store.InMemoryCoordinationStore;
 import dev.cairn.packages.Completeness;
 import dev.cairn.packages.Coordinate;
 import dev.cairn.packages.OperationEntry;
 import dev.cairn.packages.OperationType;
 import dev.cairn.packages.PackageEvent;
-import dev.cairn.packages.PackageEvents;
+import dev.cairn.packages.TestEventLog;
 import dev.cairn.packages.PackageFiles;
 import dev.cairn.packages.PackageProcessor;
 import dev.cairn.packages.PackageQueue;
@@ -103,15 +102,15 @@ class HttpUniverseTest {
     private PackageProcessor processor(FsPackageStorage storage) {
         UniverseInstallSource source = new UniverseInstallSource(registry, registry.fetcher(),
                 (c, path) -> "http://controller:7070/api/v1/package-files/" + c.name() + "/" + c.version() + "/" + path);
-        return new PackageProcessor(new PackageQueue(store, PackageEvents.at(java.time.Clock.systemUTC())), storage, source, null,
+        return new PackageProcessor(new PackageQueue(store, new TestEventLog(store, java.time.Clock.systemUTC())), storage, source, null,
                 new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(4)), StepHook.NONE);
     }
 
     private void enqueue(boolean withAssets) {
         OperationEntry op = new OperationEntry("op", OperationType.UNIVERSE_INSTALL, new PackageRef("httpbin", "1.0.0", "web"), null,
                 withAssets, Instant.EPOCH);
-        PackageQueue q = new PackageQueue(store, PackageEvents.at(java.time.Clock.systemUTC()));
-        assertTrue(q.enqueue(q.read(op.coordinate()), op, PackageEvent.queued(op, dev.cairn.packages.PackageStateTable.row(4))));
+        PackageQueue q = new PackageQueue(store, new TestEventLog(store, java.time.Clock.systemUTC()));
+        q.enqueue(op.coordinate(), seen -> new PackageQueue.Admission<>(op, PackageEvent.queued(op, dev.cairn.packages.PackageStateTable.row(4)), null));
     }
 
     @Test
@@ -160,7 +159,7 @@ class HttpUniverseTest {
         enqueue(true);
         Coordinate c = new Coordinate("httpbin", "1.0.0");
         assertEquals(PackageProcessor.Outcome.RETRYING, processor(storage).processOne(c, Instant.EPOCH));
-        PackageQueue q = new PackageQueue(store, PackageEvents.at(java.time.Clock.systemUTC()));
+        PackageQueue q = new PackageQueue(store, new TestEventLog(store, java.time.Clock.systemUTC()));
         String error = q.read(c).error().orElseThrow().value().error();
         assertTrue(error.contains("has sha256") && error.contains("but the package expects " + Sha256.of(CLI)), error);
         assertEquals(13, q.read(c).state(PackageFiles.completeness(storage, c)).row());
@@ -173,7 +172,7 @@ class HttpUniverseTest {
         enqueue(true);
         Coordinate c = new Coordinate("httpbin", "1.0.0");
         assertEquals(PackageProcessor.Outcome.RETRYING, processor(storage).processOne(c, Instant.EPOCH));
-        String error = new PackageQueue(store, PackageEvents.at(java.time.Clock.systemUTC())).read(c).error().orElseThrow().value().error();
+        String error = new PackageQueue(store, new TestEventLog(store, java.time.Clock.systemUTC())).read(c).error().orElseThrow().value().error();
         assertTrue(error.startsWith("asset 'app-jar' of httpbin@1.0.0 could not be fetched:"), error);
     }
 

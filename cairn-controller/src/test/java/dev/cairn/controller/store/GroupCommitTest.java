@@ -1,10 +1,11 @@
-package dev.cairn.packages;
+package dev.cairn.controller.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.core.store.CoordinationStore;
+import dev.cairn.core.store.GroupCommit;
 import dev.cairn.core.store.InMemoryCoordinationStore;
 import dev.cairn.core.store.StoreOp;
 import dev.cairn.core.store.StorePath;
@@ -17,8 +18,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import dev.cairn.testkit.Await;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
+/** Concurrent transactions commit together, each with the outcome it would have had alone. */
 class GroupCommitTest {
     static final StorePath DIR = StorePath.of("t");
 
@@ -47,13 +51,13 @@ class GroupCommitTest {
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             // the first part takes the commit and blocks in the store until all others wait behind it
             results.add(pool.submit(() -> group.transact(List.of(StoreOp.create(DIR.child("p0"), new byte[0])))));
-            while (calls.get() == 0) Thread.sleep(1);
+            Await.until("the first part to reach the store", Duration.ofSeconds(10), () -> calls.get() > 0);
             for (int i = 1; i < n; i++) {
                 StorePath p = DIR.child(i == 7 ? "taken" : "p" + i); // part 7 conflicts
                 results.add(pool.submit(() -> group.transact(List.of(StoreOp.create(p, new byte[0]),
                         new StoreOp.CreateSequential(StorePath.of("log"), "e-", new byte[0])))));
             }
-            while (group.waiting() < n - 1) Thread.sleep(1); // all queued behind the first
+            Await.until("the others to queue behind the first", Duration.ofSeconds(10), () -> group.waiting() == n - 1);
             arrived.countDown();
         }
         for (int i = 0; i < n; i++) {
@@ -84,17 +88,41 @@ class GroupCommitTest {
         List<Future<TxResult>> results = new ArrayList<>();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             results.add(pool.submit(() -> group.transact(List.of(StoreOp.create(DIR.child("first"), new byte[0])))));
-            while (calls.get() == 0) Thread.sleep(1);
+            Await.until("the first part to reach the store", Duration.ofSeconds(10), () -> calls.get() > 0);
             for (int i = 0; i < n; i++) {
                 StorePath p = DIR.child("q" + i);
                 results.add(pool.submit(() -> group.transact(List.of(StoreOp.create(p, new byte[0])))));
             }
-            while (group.waiting() < n) Thread.sleep(1);
+            Await.until("the others to queue behind the first", Duration.ofSeconds(10), () -> group.waiting() == n);
             arrived.countDown();
         }
         for (Future<TxResult> f : results) assertTrue(f.get().committed());
         assertEquals(n + 1, inner.children(DIR).size());
         assertEquals(2, calls.get(), "the first alone, the 50 that waited together");
+    }
+
+    @Test
+    void aCombinedTransactionStaysWithinTheByteLimit() throws Exception {
+        InMemoryCoordinationStore inner = new InMemoryCoordinationStore();
+        AtomicInteger calls = new AtomicInteger();
+        CountDownLatch arrived = new CountDownLatch(1);
+        GroupCommit group = new GroupCommit(counting(inner, calls, arrived));
+        int n = 4;
+        byte[] big = new byte[GroupCommit.MAX_BYTES / 2 - 1024]; // two fit in one transaction, three do not
+        List<Future<TxResult>> results = new ArrayList<>();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            results.add(pool.submit(() -> group.transact(List.of(StoreOp.create(DIR.child("first"), new byte[0])))));
+            Await.until("the first part to reach the store", Duration.ofSeconds(10), () -> calls.get() > 0);
+            for (int i = 0; i < n; i++) {
+                StorePath p = DIR.child("b" + i);
+                results.add(pool.submit(() -> group.transact(List.of(StoreOp.create(p, big)))));
+            }
+            Await.until("the others to queue behind the first", Duration.ofSeconds(10), () -> group.waiting() == n);
+            arrived.countDown();
+        }
+        for (Future<TxResult> f : results) assertTrue(f.get().committed());
+        assertEquals(n + 1, inner.children(DIR).size());
+        assertEquals(1 + n / 2, calls.get(), "the first alone, then the four that waited two by two");
     }
 
     @Test
@@ -121,12 +149,12 @@ class GroupCommitTest {
         List<Future<TxResult>> results = new ArrayList<>();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             results.add(pool.submit(() -> group.transact(List.of(StoreOp.create(DIR.child("first"), new byte[0])))));
-            while (calls.get() == 0) Thread.sleep(1);
+            Await.until("the first part to reach the store", Duration.ofSeconds(10), () -> calls.get() > 0);
             for (int i = 0; i < n; i++) {
                 StorePath p = DIR.child("r" + i);
                 results.add(pool.submit(() -> group.transact(List.of(StoreOp.create(p, new byte[0])))));
             }
-            while (group.waiting() < n) Thread.sleep(1);
+            Await.until("the others to queue behind the first", Duration.ofSeconds(10), () -> group.waiting() == n);
             arrived.countDown();
         }
         assertTrue(results.get(0).get().committed());
