@@ -1,6 +1,7 @@
 package dev.cairn.controller.instances;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.controller.deploy.DeploymentStore;
 import dev.cairn.controller.events.EventEmitter;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
@@ -56,10 +57,11 @@ public final class InstanceApplier {
     private final StatesRunner states;
     private final Clock clock;
 
-    public InstanceApplier(InstanceStore store, Stages stages, StatesRunner states, Clock clock) {
+    /** @param deployments where a started instance's service is handed to the policy engine (its role's deployment) */
+    public InstanceApplier(InstanceStore store, Stages stages, DeploymentStore deployments, StatesRunner states, Clock clock) {
         this.store = store;
         this.stages = stages;
-        this.deployments = new RoleDeployments(store.store());
+        this.deployments = new RoleDeployments(deployments);
         this.states = states;
         this.clock = clock;
     }

@@ -27,7 +27,7 @@ public final class InstancesSubsystem implements Subsystem {
     public InstancesSubsystem(ControllerContext ctx, PackageStorage storage, Path sharedRoot, List<String> basedirs,
                               DeploymentStore deployments, StateRuns runs) {
         Layout layout = new Layout(sharedRoot, basedirs == null || basedirs.isEmpty() ? Layout.DEFAULT_BASEDIRS : basedirs);
-        this.applier = new InstanceApplier(new InstanceStore(ctx.store(), ctx.events()), new Stages(layout, storage),
+        this.applier = new InstanceApplier(new InstanceStore(ctx.store(), ctx.events()), new Stages(layout, storage), deployments,
                 (tree, target) -> runStates(runs, tree, target, STATES_TIMEOUT), ctx.clock());
         this.deployments = deployments;
     }

@@ -7,6 +7,7 @@ import dev.cairn.controller.work.WorkQueue;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.core.Json;
+import dev.cairn.core.api.NodeState;
 import dev.cairn.core.api.NodeView;
 import dev.cairn.core.events.EventDraft;
 import dev.cairn.core.events.EventLog;
@@ -158,7 +159,7 @@ public final class StateRuns {
         for (NodeView n : nodes.list()) {
             boolean match = glob != null ? glob.matcher(n.name()).matches()
                     : target.substring(eq + 1).equals(n.labels().get(target.substring(0, eq)));
-            if (match && n.state().equals("up")) out.add(n.name());
+            if (match && n.up()) out.add(n.name());
         }
         if (out.isEmpty()) {
             throw new CairnException(ErrorCode.NOT_FOUND, "no node that is up matches target '" + target + "'",
@@ -210,10 +211,10 @@ public final class StateRuns {
         List<Map<String, Object>> nodeViews = new ArrayList<>();
         boolean done = true;
         boolean ok = true;
-        Map<String, String> liveness = new LinkedHashMap<>();
+        Map<String, NodeState> liveness = new LinkedHashMap<>();
         for (NodeView n : nodes.list()) liveness.put(n.name(), n.state());
         for (String n : run.nodes()) {
-            NodeRun nr = markLostIfDown(id, n, liveness.getOrDefault(n, "down"));
+            NodeRun nr = markLostIfDown(id, n, liveness.getOrDefault(n, NodeState.DOWN));
             Map<String, Object> v = new LinkedHashMap<>();
             v.put("node", n);
             v.put("status", nr.status());
@@ -230,7 +231,7 @@ public final class StateRuns {
         return out;
     }
 
-    private NodeRun markLostIfDown(String id, String node, String liveness) {
+    private NodeRun markLostIfDown(String id, String node, NodeState liveness) {
         StorePath p = RUNS.child(id).child("nodes").child(node);
         while (true) {
             Versioned<byte[]> v = store.get(p).orElseThrow(() -> notFound(id));
@@ -258,7 +259,7 @@ public final class StateRuns {
                     continue;
                 }
             }
-            if (liveness.equals("up")) return nr;
+            if (liveness.up()) return nr;
             NodeRun lost = nr.with("lost", nr.startedAt(), clock.instant(), "node " + node + " went down before finishing", null, null, null);
             if (casWithEvent(p, lost, v.version(), draft("state.run.lost", id, "node " + node + " went down during state run " + id,
                     Map.of("run", id, "node", node)))) {

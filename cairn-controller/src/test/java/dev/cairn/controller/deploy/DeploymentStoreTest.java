@@ -2,24 +2,24 @@ package dev.cairn.controller.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.controller.events.StoreEventLog;
-import dev.cairn.controller.nodes.NodeRegistry;
 import dev.cairn.controller.work.WorkQueue;
+import dev.cairn.core.CairnException;
+import dev.cairn.core.ErrorCode;
 import dev.cairn.core.Json;
 import dev.cairn.core.events.Event;
+import dev.cairn.core.events.EventDraft;
 import dev.cairn.core.events.EventFilter;
 import dev.cairn.core.store.StoreOp;
-import dev.cairn.core.store.StorePath;
 import dev.cairn.core.store.TxResult;
 import dev.cairn.storezk.ZkCoordinationStore;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,11 +29,10 @@ import org.junit.jupiter.api.Test;
  * Deployment changes carry their events in the same ZooKeeper transaction: each change is in the
  * log (read back from it), and a change the store refuses leaves no event.
  */
-class DeployEventsTxTest {
+class DeploymentStoreTest {
     private TestingServer zk;
     private ZkCoordinationStore store;
     private StoreEventLog log;
-    private DeployEvents events;
     private DeploymentStore deployments;
 
     @BeforeEach
@@ -41,8 +40,7 @@ class DeployEventsTxTest {
         zk = new TestingServer(true);
         store = ZkCoordinationStore.connect(zk.getConnectString());
         log = new StoreEventLog(store, Clock.systemUTC());
-        events = DeployEvents.log(log);
-        deployments = new DeploymentStore(store, events);
+        deployments = new DeploymentStore(store, log);
     }
 
     @AfterEach
@@ -56,7 +54,7 @@ class DeployEventsTxTest {
         return log.after(EventFilter.type(type), 0, 1000).events();
     }
 
-    private static DeploymentSpec spec(String name, String... services) {
+    static DeploymentSpec spec(String name, String... services) {
         StringBuilder y = new StringBuilder("name: " + name + "\nservices:\n");
         for (String s : services) y.append("  ").append(s).append(":\n    command: [\"/bin/sleep\", \"100\"]\n");
         return DeploymentReader.read(y.toString(), false, null);
@@ -76,6 +74,8 @@ class DeployEventsTxTest {
         deployments.markDeleting("web");
         deployments.markDeleting("web"); // already deleting: no change, no event
         assertEquals(1, all("deployment.deleting").size());
+        CairnException refused = assertThrows(CairnException.class, () -> deployments.apply(spec("web", "a")));
+        assertEquals(ErrorCode.CONFLICT, refused.code());
         deployments.remove("web");
         assertTrue(deployments.find("web").isEmpty());
         List<Event> deleted = all("deployment.deleted");
@@ -88,12 +88,12 @@ class DeployEventsTxTest {
         deployments.apply(spec("web", "a"));
         long head = log.headSeq();
         // creating what exists fails: neither the change nor its event is written
-        TxResult r = DeployTx.run(store, events, StoreOp.create(DeploymentStore.DEPLOYMENTS.child("web"), new byte[] {1}),
-                new DeployTx.Ev("deployment.applied", "web", "must not appear", Map.of()));
+        TxResult r = log.transact(List.of(StoreOp.create(DeploymentStore.DEPLOYMENTS.child("web"), new byte[] {1})),
+                List.of(EventDraft.of("deployment.applied", "web", "must not appear"))).result();
         assertFalse(r.committed());
-        // withdrawing work the agent already took fails too
-        TxResult c = DeployTx.run(store, events, WorkQueue.cancelOp("n1", "w-0000000007"),
-                new DeployTx.Ev("deployment.action.cancelled", "web", "must not appear either", Map.of()));
+        // withdrawing work the agent already took fails too (the DPE's withdrawal is this transaction)
+        TxResult c = log.transact(List.of(WorkQueue.cancelOp("n1", "w-0000000007")),
+                List.of(EventDraft.of("deployment.action.cancelled", "web", "must not appear either"))).result();
         assertFalse(c.committed());
         // removing a deployment that is gone already
         deployments.remove("web");
@@ -105,12 +105,38 @@ class DeployEventsTxTest {
     }
 
     @Test
+    void anUpdateThroughTheStoreIsAppliedWithItsEvent() {
+        // what a role's deployment goes through when instances start and stop
+        ServiceDef a = spec("x", "a").services().get(0);
+        ServiceDef b = spec("x", "b").services().get(0);
+        assertEquals(DeploymentStore.Applied.UNCHANGED, deployments.update("role-r", s -> s), "nothing to create without a service");
+        assertTrue(deployments.find("role-r").isEmpty());
+        assertEquals(DeploymentStore.Applied.CREATED, deployments.update("role-r", s -> withServices(s, a)));
+        assertEquals(DeploymentStore.Applied.UPDATED, deployments.update("role-r", s -> withServices(s, a, b)));
+        assertEquals(DeploymentStore.Applied.UNCHANGED, deployments.update("role-r", s -> withServices(s, a, b)));
+        assertEquals(List.of("a", "b"), deployments.find("role-r").orElseThrow().services().stream().map(ServiceDef::id).toList());
+        List<Event> applied = all("deployment.applied");
+        assertEquals(List.of("created with 1 service(s)", "changed; now 2 service(s)"), applied.stream().map(Event::message).toList());
+        assertEquals(List.of("role-r", "role-r"), applied.stream().map(Event::subject).toList());
+
+        deployments.markDeleting("role-r");
+        CairnException e = assertThrows(CairnException.class, () -> deployments.update("role-r", s -> withServices(s, a)));
+        assertEquals(ErrorCode.CONFLICT, e.code());
+        assertEquals(2, all("deployment.applied").size(), "a refused update records nothing");
+    }
+
+    static DeploymentSpec withServices(DeploymentSpec s, ServiceDef... services) {
+        return new DeploymentSpec(s.name(), new ArrayList<>(List.of(services)), s.locations(), s.colocations(), s.orders(), s.options(),
+                s.resourceDefaults(), s.deleting());
+    }
+
+    @Test
     void agentsReportsRecordEachServiceStateChange() {
         Instant t = Instant.parse("2026-11-22T01:00:00Z");
-        ObservedService running = new ObservedService("web", "a", "h1", "running", 4242, t, 0, false, null);
+        ObservedService running = new ObservedService("web", "a", "h1", ObservedState.RUNNING, 4242, t, 0, false, null);
         assertTrue(deployments.report("n1", new DeploymentStore.NodeReport(List.of(running))));
         assertFalse(deployments.report("n1", new DeploymentStore.NodeReport(List.of(running))), "the same report changes nothing");
-        ObservedService failed = new ObservedService("web", "a", "h1", "failed", 0, t.plusSeconds(5), 1, false, "process exited with 1");
+        ObservedService failed = new ObservedService("web", "a", "h1", ObservedState.FAILED, 0, t.plusSeconds(5), 1, false, "process exited with 1");
         deployments.report("n1", new DeploymentStore.NodeReport(List.of(failed)));
         deployments.report("n1", new DeploymentStore.NodeReport(List.of()));
 
@@ -125,95 +151,18 @@ class DeployEventsTxTest {
         assertTrue(f.get(0).message().contains("process exited with 1"), f.get(0).message());
         assertEquals(0, all("service.stopped").size(), "a failed copy leaving the report is not a stop");
         // the stored report is the last one
-        assertEquals(List.of(), Json.read(store.get(DeploymentStore.OBSERVED.child("n1")).orElseThrow().value(),
-                DeploymentStore.NodeReport.class).services());
+        assertEquals(List.of(), deployments.reports().get("n1").services());
     }
 
     @Test
-    void eachQueuedActionAndEachTakenResultHasItsEvent() throws Exception {
-        NodeRegistry nodes = new NodeRegistry(store, Clock.systemUTC(), Duration.ofSeconds(2));
-        PhiAccrualDetector detector = new PhiAccrualDetector(Duration.ofSeconds(30), Duration.ofMillis(500));
-        for (String n : List.of("n1", "n2")) {
-            nodes.register(n, Map.of());
-            detector.heartbeat(n, Instant.now());
-        }
-        deployments.apply(spec("web", "a", "b", "c"));
-        WorkQueue queue = new WorkQueue(store, Clock.systemUTC());
-        try (DeployCache cache = new DeployCache(store, d -> { })) {
-            await(() -> cache.spec("web") != null && cache.nodes().size() == 2);
-            Dpe dpe = new Dpe("web", 1, cache, deployments, queue, n -> detector.up(n, Instant.now()), Clock.systemUTC(), events, DpeFaults.NONE, new DpeStats());
-            assertTrue(dpe.round());
-            List<Event> sent = all("deployment.action.sent");
-            int queued = 0;
-            for (String n : List.of("n1", "n2")) queued += queue.pending(n).size();
-            assertEquals(3, queued);
-            assertEquals(3, sent.size(), sent.toString());
-            for (Event e : sent) {
-                String node = e.data().path("node").asText();
-                String svc = e.subject().substring("web/".length());
-                assertTrue(queue.pending(node).stream().anyMatch(w -> w.kind().equals("service.start")
-                        && w.payload().path("service").asText().equals(svc)), "no queued start for " + e);
-            }
-            // the agent answers: one start failed, the others worked; the DPE takes the results
-            for (String n : List.of("n1", "n2")) {
-                for (var w : queue.pending(n)) {
-                    boolean fail = w.payload().path("service").asText().equals("b");
-                    queue.complete(n, w.id(), Json.MAPPER.readTree(fail ? "{\"ok\":false,\"error\":\"no such file\"}" : "{\"ok\":true}"));
-                }
-            }
-            await(() -> cache.results("web").size() == 3);
-            dpe.round();
-            List<Event> failed = all("deployment.action.failed");
-            assertEquals(1, failed.size(), failed.toString());
-            assertEquals("web/b", failed.get(0).subject());
-            for (String n : List.of("n1", "n2")) assertEquals(List.of(), store.children(WorkQueue.RESULTS.child(n)), "results taken");
-        }
-    }
-
-    @Test
-    void aNodeMarkedDownOrUpIsStoredWithItsEvent() throws Exception {
-        NodeRegistry nodes = new NodeRegistry(store, Clock.systemUTC(), Duration.ofSeconds(2));
-        PhiAccrualDetector detector = new PhiAccrualDetector(Duration.ofMillis(600), Duration.ofMillis(100));
-        nodes.register("n1", Map.of());
-        nodes.register("n2", Map.of());
-        WorkQueue queue = new WorkQueue(store, Clock.systemUTC());
-        Cpe cpe = new Cpe(deployments, queue, detector, Clock.systemUTC(), events, DpeFaults.NONE);
-        var beating = new java.util.concurrent.atomic.AtomicBoolean(true);
-        Thread hb = Thread.ofVirtual().start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                detector.heartbeat("n2", Instant.now());
-                if (beating.get()) detector.heartbeat("n1", Instant.now());
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        cpe.start(1);
-        try {
-            StorePath n1 = NodeRegistry.LIVENESS.child("n1");
-            await(() -> store.get(n1).isPresent() && store.get(NodeRegistry.LIVENESS.child("n2")).isPresent());
-            assertEquals(0, all("node").size(), "nodes first seen up are recorded without an event");
-            beating.set(false);
-            await(() -> !all("node.down").isEmpty());
-            assertEquals("down", Json.read(store.get(n1).orElseThrow().value(), NodeRegistry.Judgement.class).state());
-            assertEquals("n1", all("node.down").get(0).subject());
-            beating.set(true);
-            await(() -> !all("node.up").isEmpty());
-            assertEquals("up", Json.read(store.get(n1).orElseThrow().value(), NodeRegistry.Judgement.class).state());
-            assertEquals(List.of("node.down", "node.up"), all("node").stream().map(Event::type).toList(), "n2 never flapped");
-        } finally {
-            cpe.stop();
-            hb.interrupt();
-        }
-    }
-
-    private static void await(BooleanSupplier c) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!c.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("condition not met within 30 s");
-            Thread.sleep(20);
-        }
+    void statesAreStoredAndShownAsTheirNames() {
+        ObservedService running = new ObservedService("web", "a", "h1", ObservedState.RUNNING, 1, Instant.parse("2026-11-22T01:00:00Z"), 0, false, null);
+        String json = Json.string(new DeploymentStore.NodeReport(List.of(running)));
+        assertTrue(json.contains("\"state\":\"running\""), json);
+        assertEquals(running, Json.read(json.getBytes(), DeploymentStore.NodeReport.class).services().get(0));
+        DeploymentView v = new DeploymentView("web", List.of(new ServiceView("a", ServiceState.STARTING, "n1", null)));
+        deployments.putView(v);
+        assertEquals(v, deployments.view("web").orElseThrow());
+        assertTrue(Json.string(v).contains("\"state\":\"starting\""), Json.string(v));
     }
 }

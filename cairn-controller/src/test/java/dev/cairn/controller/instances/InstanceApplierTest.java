@@ -76,7 +76,7 @@ class InstanceApplierTest {
         log = new StoreEventLog(store, Clock.systemUTC());
         Layout layout = Layout.defaults(tmp.resolve("shared"));
         stage(layout, "multi");
-        applier = new InstanceApplier(new InstanceStore(store, log), new Stages(layout, null), (tree, target) -> {
+        applier = new InstanceApplier(new InstanceStore(store, log), new Stages(layout, null), new DeploymentStore(store, log), (tree, target) -> {
             statesRuns.add("states on " + target + ": " + tree.files().get("instance").strip());
             return statesOutcome.get();
         }, Clock.systemUTC());
@@ -121,7 +121,7 @@ class InstanceApplierTest {
         applier.install(install("shared", "b"));
         applier.start(k);
         applier.start(new InstanceNames.Key("shared", "b"));
-        DeploymentSpec d = new DeploymentStore(store).find("role-shared").orElseThrow();
+        DeploymentSpec d = new DeploymentStore(store, log).find("role-shared").orElseThrow();
         assertEquals(List.of("web-a", "web-b"), d.services().stream().map(s -> s.id()).toList());
         assertEquals(List.of("/bin/sh", "-c", "cd -- \"$0\" && exec \"$@\"", Path.of(applier.store().require(k).value().home()).toString(),
                 "python3", "-m", "http.server", "18080"), d.services().get(0).command());
@@ -131,7 +131,7 @@ class InstanceApplierTest {
         assertEquals(ErrorCode.CONFLICT, running.code());
 
         applier.stop(k);
-        d = new DeploymentStore(store).find("role-shared").orElseThrow();
+        d = new DeploymentStore(store, log).find("role-shared").orElseThrow();
         assertEquals(List.of("web-b"), d.services().stream().map(s -> s.id()).toList());
         assertEquals(1, d.locations().size());
         assertEquals(InstanceRecord.INSTALLED, applier.store().require(k).value().state());
@@ -140,7 +140,8 @@ class InstanceApplierTest {
         assertTrue(applier.store().find(k).isEmpty());
         assertTrue(Files.isDirectory(applier.layout().stage("web", "1.0.0")), "stage kept");
         assertEquals(List.of("instance.installing shared/a", "instance.installed shared/a", "instance.installing shared/b", "instance.installed shared/b",
-                "instance.started shared/a", "instance.started shared/b", "instance.stopped shared/a", "instance.removed shared/a"), events());
+                "deployment.applied role-shared", "instance.started shared/a", "deployment.applied role-shared", "instance.started shared/b",
+                "deployment.applied role-shared", "instance.stopped shared/a", "instance.removed shared/a"), events());
     }
 
     @Test

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.controller.events.StoreEventLog;
 import dev.cairn.controller.nodes.NodeRegistry;
+import dev.cairn.controller.nodes.NodesSubsystem;
+import dev.cairn.controller.nodes.PhiAccrualDetector;
+import dev.cairn.core.time.ExecutorScheduler;
 import dev.cairn.controller.work.WorkItem;
 import dev.cairn.controller.work.WorkQueue;
 import dev.cairn.core.CairnException;
@@ -43,6 +46,7 @@ class StateRunsTest {
         final CoordinationStore store;
         final MovableClock clock = new MovableClock(Instant.parse("2026-11-22T00:00:00Z"));
         final StoreEventLog log;
+        final ExecutorScheduler scheduler = new ExecutorScheduler("test-timer", 1);
         final NodeRegistry nodes;
         final WorkQueue work;
         final StateRuns runs;
@@ -50,7 +54,7 @@ class StateRunsTest {
         Fixture(CoordinationStore store) {
             this.store = store;
             this.log = new StoreEventLog(store, clock);
-            this.nodes = new NodeRegistry(store, clock, Duration.ofSeconds(2));
+            this.nodes = new NodeRegistry(store, clock, scheduler, new PhiAccrualDetector(Duration.ofSeconds(2), NodesSubsystem.EXPECTED_INTERVAL));
             this.work = new WorkQueue(store, clock);
             this.runs = new StateRuns(store, nodes, work, clock, () -> 7, log);
         }
@@ -61,6 +65,7 @@ class StateRunsTest {
 
         @Override
         public void close() {
+            scheduler.close();
             log.close();
             store.close();
         }

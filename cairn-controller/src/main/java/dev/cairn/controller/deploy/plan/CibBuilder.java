@@ -1,6 +1,9 @@
-package dev.cairn.controller.deploy;
+package dev.cairn.controller.deploy.plan;
 
-import dev.cairn.controller.deploy.ClusterSnapshot.NodeStatus;
+import dev.cairn.controller.deploy.DeploymentSpec;
+import dev.cairn.controller.deploy.ObservedService;
+import dev.cairn.controller.deploy.ServiceDef;
+import dev.cairn.controller.deploy.plan.ClusterSnapshot.NodeStatus;
 import dev.cairn.policy.cib.CibReader;
 import dev.cairn.policy.model.Cib;
 import dev.cairn.policy.model.Configuration;
@@ -65,9 +68,9 @@ public final class CibBuilder {
                 hist.append("<lrm_resource id=\"").append(esc(o.service())).append("\" class=\"cairn\" type=\"service\">");
                 hist.append(op(o.service(), "start", 0, 1, 0));
                 switch (o.state()) {
-                    case "running" -> hist.append(op(o.service(), "monitor", iv, 2, 0));
-                    case "failed" -> hist.append(op(o.service(), "monitor", iv, 2, 1));
-                    default -> hist.append(op(o.service(), "stop", 0, 2, 0));
+                    case RUNNING -> hist.append(op(o.service(), "monitor", iv, 2, 0));
+                    case FAILED -> hist.append(op(o.service(), "monitor", iv, 2, 1));
+                    case STOPPED -> hist.append(op(o.service(), "stop", 0, 2, 0));
                 }
                 hist.append("</lrm_resource>");
             }

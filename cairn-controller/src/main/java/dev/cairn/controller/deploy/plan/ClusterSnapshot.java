@@ -1,5 +1,6 @@
-package dev.cairn.controller.deploy;
+package dev.cairn.controller.deploy.plan;
 
+import dev.cairn.controller.deploy.ObservedService;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ public record ClusterSnapshot(List<NodeStatus> nodes, Map<String, List<ObservedS
     }
 
     /** A queued service action: start or stop of {@code service} on {@code node}. */
-    public record PendingWork(String node, String id, String kind, String service, Instant created) {}
+    public record PendingWork(String node, String id, ServiceAction action, String service, Instant created) {}
 
     public boolean up(String node) {
         for (NodeStatus n : nodes) if (n.name().equals(node)) return n.up();

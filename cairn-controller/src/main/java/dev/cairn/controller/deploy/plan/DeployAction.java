@@ -1,4 +1,6 @@
-package dev.cairn.controller.deploy;
+package dev.cairn.controller.deploy.plan;
+
+import dev.cairn.controller.deploy.ServiceDef;
 
 /** What a DPE asks for after a decision: work for agents, or withdrawing work nobody will run. */
 public sealed interface DeployAction {
