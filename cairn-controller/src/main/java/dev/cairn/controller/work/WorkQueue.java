@@ -205,43 +205,40 @@ public final class WorkQueue {
 
     /** Watches every node's queued work: each item that exists first, then each one queued or gone. */
     public AutoCloseable watchItems(Consumer<Queued> listener) {
-        return store.watch(WORK, e -> {
-            if (e.path().segments().size() != 3) return;
-            String node = e.path().parent().name();
-            String id = e.path().name();
-            if (e.type() == StoreEvent.Type.DELETED) {
-                listener.accept(new Queued(node, id, Optional.empty()));
-                return;
-            }
-            WorkItem w;
-            try {
-                w = decode(node, id, e.data());
-            } catch (RuntimeException ex) {
-                LOG.warn("unreadable work item {}/{}: {}", node, id, ex.getMessage());
-                return;
-            }
-            listener.accept(new Queued(node, id, Optional.of(w)));
-        });
+        return watchEntries(WORK, "work item", WorkQueue::decode, (node, id, item) -> listener.accept(new Queued(node, id, item)));
     }
 
     /** Watches every node's results: each result that exists first, then each one answered or taken. */
     public AutoCloseable watchResults(Consumer<Answered> listener) {
-        return store.watch(RESULTS, e -> {
-            if (e.path().segments().size() != 3) return;
+        return watchEntries(RESULTS, "work result", WorkQueue::decodeResult, (node, id, r) -> listener.accept(new Answered(node, id, r)));
+    }
+
+    private interface Decoder<T> {
+        T decode(String node, String id, byte[] data);
+    }
+
+    private interface EntryListener<T> {
+        void changed(String node, String id, Optional<T> value);
+    }
+
+    /** Watches the entries {@code root/<node>/<id>}, decoded; an unreadable one is logged and skipped. */
+    private <T> AutoCloseable watchEntries(StorePath root, String what, Decoder<T> decoder, EntryListener<T> listener) {
+        return store.watch(root, e -> {
+            if (e.path().segments().size() != root.segments().size() + 2) return;
             String node = e.path().parent().name();
             String id = e.path().name();
             if (e.type() == StoreEvent.Type.DELETED) {
-                listener.accept(new Answered(node, id, Optional.empty()));
+                listener.changed(node, id, Optional.empty());
                 return;
             }
-            WorkResult r;
+            T value;
             try {
-                r = decodeResult(node, id, e.data());
+                value = decoder.decode(node, id, e.data());
             } catch (RuntimeException ex) {
-                LOG.warn("unreadable work result {}/{}: {}", node, id, ex.getMessage());
+                LOG.warn("unreadable {} {}/{}: {}", what, node, id, ex.getMessage());
                 return;
             }
-            listener.accept(new Answered(node, id, Optional.of(r)));
+            listener.changed(node, id, Optional.of(value));
         });
     }
 

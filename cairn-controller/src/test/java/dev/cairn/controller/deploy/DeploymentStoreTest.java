@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.controller.ZkWithLog;
 import dev.cairn.controller.events.StoreEventLog;
 import dev.cairn.controller.work.WorkQueue;
 import dev.cairn.core.CairnException;
@@ -15,12 +16,9 @@ import dev.cairn.core.events.EventDraft;
 import dev.cairn.core.events.EventFilter;
 import dev.cairn.core.store.StoreOp;
 import dev.cairn.core.store.TxResult;
-import dev.cairn.storezk.ZkCoordinationStore;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,28 +28,24 @@ import org.junit.jupiter.api.Test;
  * log (read back from it), and a change the store refuses leaves no event.
  */
 class DeploymentStoreTest {
-    private TestingServer zk;
-    private ZkCoordinationStore store;
+    private ZkWithLog zk;
     private StoreEventLog log;
     private DeploymentStore deployments;
 
     @BeforeEach
     void start() throws Exception {
-        zk = new TestingServer(true);
-        store = ZkCoordinationStore.connect(zk.getConnectString());
-        log = new StoreEventLog(store, Clock.systemUTC());
-        deployments = new DeploymentStore(store, log);
+        zk = new ZkWithLog();
+        log = zk.log;
+        deployments = new DeploymentStore(zk.store, log);
     }
 
     @AfterEach
     void stop() throws Exception {
-        log.close();
-        store.close();
         zk.close();
     }
 
     private List<Event> all(String type) {
-        return log.after(EventFilter.type(type), 0, 1000).events();
+        return zk.events(type);
     }
 
     static DeploymentSpec spec(String name, String... services) {

@@ -4,19 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.controller.ZkWithLog;
 import dev.cairn.controller.events.StoreEventLog;
 import dev.cairn.core.api.NodeState;
 import dev.cairn.core.events.Event;
 import dev.cairn.core.events.EventFilter;
 import dev.cairn.core.time.ManualScheduler;
-import dev.cairn.storezk.ZkCoordinationStore;
-import java.time.Clock;
+import dev.cairn.core.store.CoordinationStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,8 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 class NodeLivenessTest {
     static final Instant T0 = Instant.parse("2026-12-01T00:00:00Z");
-    private TestingServer zk;
-    private ZkCoordinationStore store;
+    private ZkWithLog zk;
+    private CoordinationStore store;
     private StoreEventLog log;
     private final ManualScheduler time = new ManualScheduler(T0);
     /** 600 ms timeout at a 100 ms heartbeat interval */
@@ -36,15 +35,13 @@ class NodeLivenessTest {
 
     @BeforeEach
     void start() throws Exception {
-        zk = new TestingServer(true);
-        store = ZkCoordinationStore.connect(zk.getConnectString());
-        log = new StoreEventLog(store, Clock.systemUTC());
+        zk = new ZkWithLog();
+        store = zk.store;
+        log = zk.log;
     }
 
     @AfterEach
     void stop() throws Exception {
-        log.close();
-        store.close();
         zk.close();
     }
 

@@ -19,8 +19,8 @@ import java.util.Set;
 
 /**
  * The adapter from a deployment and what agents report to the policy engine's input, as
- * pacemaker-cloud did: nodes are Cairn's nodes (labels as attributes, standby, up/down from the
- * failure detector), services are primitives, and each reported copy becomes operation history
+ * pacemaker-cloud did: nodes are Cairn's nodes (labels as attributes, standby, up/down as the
+ * leader's liveness judgement has them), services are primitives, and each reported copy becomes operation history
  * (start; a failed monitor; a stop) with its fail count as a node attribute. Pure.
  */
 public final class CibBuilder {

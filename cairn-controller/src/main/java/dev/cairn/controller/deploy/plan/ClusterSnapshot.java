@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a DPE knows when it decides, for one deployment: the nodes and whether the failure detector
- * holds them up, each node's reported copies of this deployment's services, the work queued for
+ * What a DPE knows when it decides, for one deployment: the nodes and whether the leader's liveness
+ * judgement holds them up, each node's reported copies of this deployment's services, the work queued for
  * them and not yet acknowledged, and actions agents reported as failed (per {@code service@node}).
  */
 public record ClusterSnapshot(List<NodeStatus> nodes, Map<String, List<ObservedService>> observed, List<PendingWork> pending,

@@ -3,6 +3,7 @@ package dev.cairn.controller.deploy.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.controller.ZkWithLog;
 import dev.cairn.controller.deploy.DeploymentReader;
 import dev.cairn.controller.deploy.DeploymentStore;
 import dev.cairn.controller.events.StoreEventLog;
@@ -11,44 +12,40 @@ import dev.cairn.controller.nodes.PhiAccrualDetector;
 import dev.cairn.controller.work.WorkQueue;
 import dev.cairn.core.Json;
 import dev.cairn.core.events.Event;
-import dev.cairn.core.events.EventFilter;
 import dev.cairn.core.time.ManualScheduler;
-import dev.cairn.storezk.ZkCoordinationStore;
+import dev.cairn.core.store.CoordinationStore;
 import dev.cairn.testkit.Await;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A DPE's round on ZooKeeper: each queued action and each failed result taken is written with its event. */
 class DpeTest {
-    private TestingServer zk;
-    private ZkCoordinationStore store;
+    private ZkWithLog zk;
     private StoreEventLog log;
+    private CoordinationStore store;
     private DeploymentStore deployments;
 
     @BeforeEach
     void start() throws Exception {
-        zk = new TestingServer(true);
-        store = ZkCoordinationStore.connect(zk.getConnectString());
-        log = new StoreEventLog(store, Clock.systemUTC());
+        zk = new ZkWithLog();
+        log = zk.log;
+        store = zk.store;
         deployments = new DeploymentStore(store, log);
     }
 
     @AfterEach
     void stop() throws Exception {
-        log.close();
-        store.close();
         zk.close();
     }
 
     private List<Event> all(String type) {
-        return log.after(EventFilter.type(type), 0, 1000).events();
+        return zk.events(type);
     }
 
     @Test
