@@ -34,6 +34,7 @@ public class ScaleBench {
     static final int DEPLOYMENTS = 10;
     static final int PER_DEPLOYMENT = 100;
     static final long T0 = System.nanoTime();
+    static final java.time.Instant START = java.time.Instant.now();
 
     public static void main(String[] args) throws Exception {
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
@@ -60,16 +61,9 @@ public class ScaleBench {
         List<String> d0 = new java.util.concurrent.CopyOnWriteArrayList<>(); // what happened to deployment d0, for reading
         DeploymentsSubsystem d = c.install(new DeploymentsSubsystem(c.context()));
         c.start();
-        // the controller's event log, read through a client of its own on the uncounted store (as another controller would)
+        // the controller's event log, read after each phase through a client of its own on the uncounted store
         StoreEventLog reader = new StoreEventLog(zkStore, Clock.systemUTC());
-        java.util.concurrent.atomic.AtomicLong delivered = new java.util.concurrent.atomic.AtomicLong(reader.headSeq());
-        AutoCloseable counting = reader.subscribe(EventFilter.ALL, delivered.get(), e -> {
-            delivered.set(e.seq());
-            counts.computeIfAbsent(e.type(), k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
-            if (e.subject().equals("d0") || e.subject().startsWith("d0/") || e.type().startsWith("node.")) {
-                d0.add(String.format("%.1f %s %s: %s", (System.nanoTime() - T0) / 1e9, e.type(), e.subject(), e.message()));
-            }
-        });
+        long[] cursor = {0};
         List<Agent> agents = new ArrayList<>();
         try {
             for (int i = 1; i <= AGENTS; i++) {
@@ -92,7 +86,7 @@ public class ScaleBench {
             }
             awaitAllRunning(d, Set.of());
             double apply = (System.nanoTime() - t0) / 1e9;
-            caughtUp(c, delivered);
+            cursor[0] = tally(reader, cursor[0], counts, d0);
             System.out.printf("apply: %d services running in %.1f s; events so far: %s; DPEs: %s%n", DEPLOYMENTS * PER_DEPLOYMENT, apply, counts,
                     d.cpe().stats().snapshot());
             System.out.println("store calls during apply: " + store.drain());
@@ -117,7 +111,7 @@ public class ScaleBench {
             awaitAllRunning(d, killed);
             int moved = onKilled;
             double failover = (System.nanoTime() - t1) / 1e9;
-            caughtUp(c, delivered);
+            cursor[0] = tally(reader, cursor[0], counts, d0);
             System.out.printf("kill 10 agents: %d services moved, all %d running on the other nodes in %.1f s; events: %s; DPEs: %s%n", moved,
                     DEPLOYMENTS * PER_DEPLOYMENT, failover, counts, d.cpe().stats().snapshot());
             System.out.println("store calls during failover: " + store.drain());
@@ -141,7 +135,6 @@ public class ScaleBench {
                 new ProcessBuilder("/bin/sh", "-c", "kill -KILL " + batch + " 2>/dev/null").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
             }
             try {
-                counting.close();
                 reader.close();
                 c.close();
                 store.close();
@@ -152,11 +145,23 @@ public class ScaleBench {
         }
     }
 
-    /** Waits (at most 10 s) until the event reader has delivered every event the controller wrote so far. */
-    static void caughtUp(Controller c, java.util.concurrent.atomic.AtomicLong delivered) throws InterruptedException {
-        long head = c.events().headSeq();
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (delivered.get() < head && System.nanoTime() < deadline) Thread.sleep(50);
+    /**
+     * Counts the events after {@code since} per type, and keeps those about deployment d0 and the
+     * nodes (with their time since the start) for reading; returns the new cursor.
+     */
+    static long tally(StoreEventLog reader, long since, Map<String, java.util.concurrent.atomic.AtomicInteger> counts, List<String> d0) {
+        long cursor = since;
+        while (true) {
+            var page = reader.after(EventFilter.ALL, cursor, 1000);
+            for (var e : page.events()) {
+                counts.computeIfAbsent(e.type(), k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                if (e.subject().equals("d0") || e.subject().startsWith("d0/") || e.type().startsWith("node.")) {
+                    d0.add(String.format("%.1f %s %s: %s", Duration.between(START, e.time()).toMillis() / 1e3, e.type(), e.subject(), e.message()));
+                }
+            }
+            if (page.events().isEmpty() || page.cursor() <= cursor) return cursor;
+            cursor = page.cursor();
+        }
     }
 
     static String load() {
