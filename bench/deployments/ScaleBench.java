@@ -2,12 +2,14 @@ import dev.cairn.agent.Agent;
 import dev.cairn.agent.service.ServiceReport;
 import dev.cairn.controller.Controller;
 import dev.cairn.controller.ControllerConfig;
-import dev.cairn.controller.deploy.DeployEvents;
 import dev.cairn.controller.deploy.DeploymentView;
 import dev.cairn.controller.deploy.DeploymentsSubsystem;
-import dev.cairn.controller.deploy.DpeFaults;
+import dev.cairn.controller.deploy.ServiceState;
 import dev.cairn.controller.deploy.ServiceView;
+import dev.cairn.controller.events.StoreEventLog;
 import dev.cairn.core.api.ApiClient;
+import dev.cairn.core.api.NodeView;
+import dev.cairn.core.events.EventFilter;
 import dev.cairn.storezk.EmbeddedZooKeeper;
 import dev.cairn.storezk.ZkCoordinationStore;
 import java.nio.file.Files;
@@ -32,6 +34,7 @@ public class ScaleBench {
     static final int DEPLOYMENTS = 10;
     static final int PER_DEPLOYMENT = 100;
     static final long T0 = System.nanoTime();
+    static final java.time.Instant START = java.time.Instant.now();
 
     public static void main(String[] args) throws Exception {
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
@@ -56,18 +59,18 @@ public class ScaleBench {
         Controller c = new Controller(new ControllerConfig("bench", "127.0.0.1", 0, Duration.ofSeconds(2)), store, Clock.systemUTC());
         Map<String, java.util.concurrent.atomic.AtomicInteger> counts = new java.util.concurrent.ConcurrentHashMap<>();
         List<String> d0 = new java.util.concurrent.CopyOnWriteArrayList<>(); // what happened to deployment d0, for reading
-        DeploymentsSubsystem d = c.install(new DeploymentsSubsystem(c.context(), (t, s, m, data) -> {
-            counts.computeIfAbsent(t, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
-            if (s.equals("d0") || s.startsWith("d0/") || t.startsWith("node.")) d0.add(String.format("%.1f %s %s: %s", (System.nanoTime() - T0) / 1e9, t, s, m));
-        }, DpeFaults.NONE));
+        DeploymentsSubsystem d = c.install(new DeploymentsSubsystem(c.context()));
         c.start();
+        // the controller's event log, read after each phase through a client of its own on the uncounted store
+        StoreEventLog reader = new StoreEventLog(zkStore, Clock.systemUTC());
+        long[] cursor = {0};
         List<Agent> agents = new ArrayList<>();
         try {
             for (int i = 1; i <= AGENTS; i++) {
                 agents.add(new Agent(c.url(), "node-" + i, Map.of(), Duration.ofMillis(500), work.resolve("node-" + i)).start());
             }
             long t = System.nanoTime();
-            while (c.nodes().list().stream().filter(n -> n.state().equals("up")).count() < AGENTS) Thread.sleep(50);
+            while (c.nodes().list().stream().filter(NodeView::up).count() < AGENTS) Thread.sleep(50);
             System.out.printf("%d agents up in %.1f s%n", AGENTS, (System.nanoTime() - t) / 1e9);
             Thread.sleep(2_000);
             System.out.println("store calls, 2 s idle with 100 agents: " + store.drain());
@@ -83,6 +86,7 @@ public class ScaleBench {
             }
             awaitAllRunning(d, Set.of());
             double apply = (System.nanoTime() - t0) / 1e9;
+            cursor[0] = tally(reader, cursor[0], counts, d0);
             System.out.printf("apply: %d services running in %.1f s; events so far: %s; DPEs: %s%n", DEPLOYMENTS * PER_DEPLOYMENT, apply, counts,
                     d.cpe().stats().snapshot());
             System.out.println("store calls during apply: " + store.drain());
@@ -107,6 +111,7 @@ public class ScaleBench {
             awaitAllRunning(d, killed);
             int moved = onKilled;
             double failover = (System.nanoTime() - t1) / 1e9;
+            cursor[0] = tally(reader, cursor[0], counts, d0);
             System.out.printf("kill 10 agents: %d services moved, all %d running on the other nodes in %.1f s; events: %s; DPEs: %s%n", moved,
                     DEPLOYMENTS * PER_DEPLOYMENT, failover, counts, d.cpe().stats().snapshot());
             System.out.println("store calls during failover: " + store.drain());
@@ -130,12 +135,32 @@ public class ScaleBench {
                 new ProcessBuilder("/bin/sh", "-c", "kill -KILL " + batch + " 2>/dev/null").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
             }
             try {
+                reader.close();
                 c.close();
                 store.close();
                 zk.close();
             } finally {
                 Runtime.getRuntime().halt(0);
             }
+        }
+    }
+
+    /**
+     * Counts the events after {@code since} per type, and keeps those about deployment d0 and the
+     * nodes (with their time since the start) for reading; returns the new cursor.
+     */
+    static long tally(StoreEventLog reader, long since, Map<String, java.util.concurrent.atomic.AtomicInteger> counts, List<String> d0) {
+        long cursor = since;
+        while (true) {
+            var page = reader.after(EventFilter.ALL, cursor, 1000);
+            for (var e : page.events()) {
+                counts.computeIfAbsent(e.type(), k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                if (e.subject().equals("d0") || e.subject().startsWith("d0/") || e.type().startsWith("node.")) {
+                    d0.add(String.format("%.1f %s %s: %s", Duration.between(START, e.time()).toMillis() / 1e3, e.type(), e.subject(), e.message()));
+                }
+            }
+            if (page.events().isEmpty() || page.cursor() <= cursor) return cursor;
+            cursor = page.cursor();
         }
     }
 
@@ -160,7 +185,7 @@ public class ScaleBench {
                 if (v == null) continue;
                 for (ServiceView s : v.services()) {
                     if (s.node() != null && avoid.contains(s.node())) onAvoided.add(v.name() + "/" + s.id());
-                    if (s.state().equals("running") && s.node() != null && !avoid.contains(s.node())) ok++;
+                    if (s.state() == ServiceState.RUNNING && s.node() != null && !avoid.contains(s.node())) ok++;
                 }
             }
             if (initiallyOnAvoided == null) initiallyOnAvoided = onAvoided;

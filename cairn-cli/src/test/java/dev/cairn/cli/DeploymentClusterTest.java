@@ -8,11 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.agent.Agent;
 import dev.cairn.controller.Controller;
 import dev.cairn.controller.ControllerConfig;
-import dev.cairn.controller.deploy.DeployEvents;
 import dev.cairn.controller.deploy.DeploymentsSubsystem;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.Json;
 import dev.cairn.core.store.InMemoryCoordinationStore;
+import dev.cairn.testkit.Await;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -23,9 +23,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,15 +46,13 @@ class DeploymentClusterTest {
     private Controller controller;
     private DeploymentsSubsystem deployments;
     private final List<Agent> agents = new ArrayList<>();
-    private final List<String> events = new CopyOnWriteArrayList<>();
     private final AtomicBoolean failNextRound = new AtomicBoolean();
 
     @BeforeEach
     void start() {
         store = new InMemoryCoordinationStore();
         controller = new Controller(new ControllerConfig("c1", "127.0.0.1", 0, Duration.ofSeconds(2)), store, Clock.systemUTC());
-        DeployEvents record = (type, subject, message, data) -> events.add(type + " " + subject + ": " + message);
-        deployments = controller.install(new DeploymentsSubsystem(controller.context(), DeployEvents.logging().and(record), d -> {
+        deployments = controller.install(new DeploymentsSubsystem(controller.context(), d -> {
             if (failNextRound.compareAndSet(true, false)) throw new IllegalStateException("injected fault");
         }));
         controller.start();
@@ -70,6 +69,11 @@ class DeploymentClusterTest {
         }
         controller.close();
         store.close();
+    }
+
+    /** What the controller recorded, "type subject: message". */
+    List<String> events() {
+        return LoggedEvents.lines(controller.events());
     }
 
     String run(Object command, String... args) {
@@ -96,19 +100,20 @@ class DeploymentClusterTest {
         return m;
     }
 
-    JsonNode awaitShow(String name, Predicate<Map<String, JsonNode>> ok, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                last = show(name);
-                if (ok.test(services(last))) return last;
-            } catch (AssertionError | CairnException e) {
-                // not there yet
-            }
-            Thread.sleep(100);
+    JsonNode awaitShow(String name, Predicate<Map<String, JsonNode>> ok, String what) {
+        AtomicReference<JsonNode> last = new AtomicReference<>();
+        try {
+            return Await.await(what, Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                try {
+                    last.set(show(name));
+                } catch (AssertionError | CairnException e) {
+                    return null; // not there yet
+                }
+                return last.get();
+            }, v -> v != null && ok.test(services(v)));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("timed out waiting for " + what + "; last view: " + last.get() + "\nevents: " + events(), e);
         }
-        throw new AssertionError("timed out waiting for " + what + "; last view: " + last + "\nevents: " + events);
     }
 
     static boolean allRunning(Map<String, JsonNode> s, String... ids) {
@@ -150,12 +155,9 @@ class DeploymentClusterTest {
         assertTrue(ProcessHandle.of(helloPid).isPresent());
         assertTrue(run(new DeploymentCommand(), "list").contains("web"));
 
-        // logs come from the agent that runs the service
-        String logs = "";
-        for (int i = 0; i < 50 && !logs.contains("hello from hello"); i++) {
-            logs = run(new ServiceCommand(), "logs", "web", "hello");
-            Thread.sleep(100);
-        }
+        // logs come from the agent that runs the service (every attempt must succeed; the line may take a moment)
+        String logs = Await.await("hello's output in its logs", Duration.ofSeconds(10)).ignoreNoExceptions().pollInterval(Duration.ofMillis(100))
+                .until(() -> run(new ServiceCommand(), "logs", "web", "hello"), l -> l.contains("hello from hello"));
         assertTrue(logs.contains("hello from hello"), logs);
 
         // a changed file: one service added; what did not change keeps running untouched
@@ -177,18 +179,14 @@ class DeploymentClusterTest {
         v = awaitShow("web", s -> allRunning(s, "hello", "api", "extra") && !s.get("hello").path("node").asText().equals(helloNode),
                 "hello running on another node");
         assertNotEquals(helloNode, services(v).get("hello").path("node").asText());
-        assertTrue(events.stream().anyMatch(e -> e.startsWith("node.down " + helloNode)), events.toString());
+        assertTrue(events().stream().anyMatch(e -> e.startsWith("node.down " + helloNode)), events().toString());
 
         // kill the DPE: the CPE restarts it and it carries on with the next change
         failNextRound.set(true);
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         // the CPE counts the restart, then records its event: wait for both
-        while ((deployments.cpe().restarts("web") == 0 || events.stream().noneMatch(e -> e.startsWith("deployment.dpe.restarted web")))
-                && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        Await.until("the DPE to be restarted, with its event", Duration.ofSeconds(20), () -> deployments.cpe().restarts("web") > 0
+                && events().stream().anyMatch(e -> e.startsWith("deployment.dpe.restarted web")));
         assertEquals(1, deployments.cpe().restarts("web"));
-        assertTrue(events.stream().anyMatch(e -> e.startsWith("deployment.dpe.restarted web")), events.toString());
         Files.writeString(file, Files.readString(file).replace("""
                   extra:
                     command: ["/bin/sh", "-c", "exec sleep 100002"]
@@ -199,8 +197,7 @@ class DeploymentClusterTest {
         // delete: every service stops, then the deployment is gone
         long apiPid2 = pid(services(show("web")).get("api").path("node").asText(), "api");
         assertTrue(run(new DeploymentCommand(), "delete", "web", "--wait").contains("deleted"));
-        deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (ProcessHandle.of(apiPid2).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) Thread.sleep(50);
+        Await.until("api's process to end", Duration.ofSeconds(10), () -> !ProcessHandle.of(apiPid2).map(ProcessHandle::isAlive).orElse(false));
         assertTrue(!run(new DeploymentCommand(), "list").contains("web"));
     }
 }

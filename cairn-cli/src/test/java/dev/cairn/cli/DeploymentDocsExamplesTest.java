@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.controller.deploy.CibBuilder;
-import dev.cairn.controller.deploy.ClusterSnapshot;
 import dev.cairn.controller.deploy.ObservedService;
+import dev.cairn.controller.deploy.ObservedState;
+import dev.cairn.controller.deploy.plan.CibBuilder;
+import dev.cairn.controller.deploy.plan.ClusterSnapshot;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.Json;
 import dev.cairn.policy.PolicyScheduler;
@@ -112,7 +113,7 @@ class DeploymentDocsExamplesTest {
         for (DeploymentCib.Node n : cluster.nodes()) nodes.add(new ClusterSnapshot.NodeStatus(n.name(), n.up(), n.standby(), n.labels()));
         Map<String, List<ObservedService>> observed = new LinkedHashMap<>();
         for (DeploymentCib.Copy c : cluster.running()) {
-            String state = c.state() == DeploymentCib.CopyState.FAILED ? "failed" : "running";
+            ObservedState state = c.state() == DeploymentCib.CopyState.FAILED ? ObservedState.FAILED : ObservedState.RUNNING;
             observed.computeIfAbsent(c.node(), k -> new ArrayList<>()).add(new ObservedService(spec.name(), c.service(),
                     spec.service(c.service()).orElseThrow().hash(), state, 4242, Instant.EPOCH, c.failCount(), false, null));
         }

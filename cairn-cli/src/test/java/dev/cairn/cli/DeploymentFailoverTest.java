@@ -8,12 +8,12 @@ import dev.cairn.agent.Agent;
 import dev.cairn.agent.service.ServiceReport;
 import dev.cairn.controller.Controller;
 import dev.cairn.controller.ControllerConfig;
-import dev.cairn.controller.deploy.DeployEvents;
 import dev.cairn.controller.deploy.DeploymentsSubsystem;
-import dev.cairn.controller.deploy.DpeFaults;
+import dev.cairn.controller.work.WorkQueue;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.api.ApiClient;
 import dev.cairn.core.store.InMemoryCoordinationStore;
+import dev.cairn.testkit.Await;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,8 +21,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +40,6 @@ class DeploymentFailoverTest {
     private final InMemoryCoordinationStore store = new InMemoryCoordinationStore();
     private final List<Controller> controllers = new ArrayList<>();
     private final List<Agent> agents = new ArrayList<>();
-    private final List<String> events = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stop() {
@@ -53,7 +53,7 @@ class DeploymentFailoverTest {
 
     Controller controller(String id) {
         Controller c = new Controller(new ControllerConfig(id, "127.0.0.1", 0, Duration.ofSeconds(2)), store, Clock.systemUTC());
-        c.install(new DeploymentsSubsystem(c.context(), DeployEvents.logging().and((t, s, m, d) -> events.add(id + " " + t + " " + s + ": " + m)), DpeFaults.NONE));
+        c.install(new DeploymentsSubsystem(c.context()));
         controllers.add(c.start());
         return c;
     }
@@ -75,19 +75,20 @@ class DeploymentFailoverTest {
         return m;
     }
 
-    static JsonNode await(String url, Predicate<JsonNode> ok, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                last = new ApiClient(url, Duration.ofSeconds(5)).get("/api/v1/deployments/web");
-                if (ok.test(last)) return last;
-            } catch (CairnException e) {
-                // not yet
-            }
-            Thread.sleep(100);
+    static JsonNode await(String url, Predicate<JsonNode> ok, String what) {
+        AtomicReference<JsonNode> last = new AtomicReference<>();
+        try {
+            return Await.await(what, Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                try {
+                    last.set(new ApiClient(url, Duration.ofSeconds(5)).get("/api/v1/deployments/web"));
+                } catch (CairnException e) {
+                    return null; // not yet
+                }
+                return last.get();
+            }, v -> v != null && ok.test(v));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("timed out waiting for " + what + "; last " + last.get(), e);
         }
-        throw new AssertionError("timed out waiting for " + what + "; last " + last);
     }
 
     static boolean allRunning(JsonNode v, int n) {
@@ -106,9 +107,7 @@ class DeploymentFailoverTest {
     void aNewLeaderAndARestartedAgentAdoptWhatRunsWithoutRestartingIt() throws Exception {
         Controller first = controller("c1");
         Controller second = controller("c2");
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!first.isLeader() && System.nanoTime() < deadline) Thread.sleep(20);
-        assertTrue(first.isLeader());
+        Await.until("c1 to lead", Duration.ofSeconds(10), first::isLeader);
         long oldEpoch = first.epoch();
         String url = second.url(); // agents and the CLI talk to the controller that survives
         for (int i = 1; i <= 3; i++) agent(url, "node-" + i);
@@ -117,15 +116,17 @@ class DeploymentFailoverTest {
         Map<String, List<Long>> before = pids();
 
         first.close(); // the leader goes away; c2 takes over and rebuilds the DPE from the store
-        deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!second.isLeader() && System.nanoTime() < deadline) Thread.sleep(20);
-        assertTrue(second.isLeader());
-        deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-        while (System.nanoTime() < deadline) {
+        long closedAt = second.events().headSeq(); // c1 records nothing after this: what follows is c2's
+        Await.until("c2 to lead", Duration.ofSeconds(10), second::isLeader);
+        // c2's DPE runs its first round as soon as c2 leads and then every 2 s: 3 s watched see its
+        // first round and at least one more, each of which would have restarted a service it did not adopt
+        long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (System.nanoTime() < until) {
             assertEquals(before, pids(), "nothing restarted after the failover");
             Thread.sleep(200);
         }
-        assertTrue(events.stream().noneMatch(e -> e.startsWith("c2 deployment.action.sent")), events.toString());
+        List<String> sinceFailover = LoggedEvents.lines(second.events(), closedAt);
+        assertTrue(sinceFailover.stream().noneMatch(e -> e.startsWith("deployment.action.sent")), sinceFailover.toString());
 
         // the new leader carries on: a fifth service starts, the four keep their processes
         new ApiClient(url).post("/api/v1/deployments", Map.of("format", "yaml", "content", yaml(5)));
@@ -134,13 +135,10 @@ class DeploymentFailoverTest {
 
         // work from the deposed leader's epoch is refused by the agents
         Agent any = agents.get(0);
-        new dev.cairn.controller.work.WorkQueue(store, Clock.systemUTC()).submit(any.name(), "service.stop", oldEpoch,
-                Map.of("deployment", "web", "service", "s1"));
-        deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (store.children(dev.cairn.core.store.StorePath.of("work").child(any.name())).size() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        Thread.sleep(500);
+        WorkQueue queue = second.work().queue();
+        queue.submit(any.name(), "service.stop", oldEpoch, Map.of("deployment", "web", "service", "s1"));
+        Await.until("the agent to answer the stale work", Duration.ofSeconds(10), () -> queue.pending(any.name()).isEmpty());
+        // had the agent run the stop, the service would have been stopped before it answered, and gone from pids() below
         assertTrue(any.work().epochs().highest() > oldEpoch);
         for (var e : before.entrySet()) assertEquals(e.getValue(), pids().get(e.getKey()), "stale work stopped nothing");
 

@@ -7,12 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.controller.Controller;
 import dev.cairn.controller.ControllerConfig;
-import dev.cairn.controller.deploy.DeployEvents;
-import dev.cairn.controller.deploy.DpeFaults;
 import dev.cairn.controller.deploy.DeploymentsSubsystem;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.api.ApiClient;
 import dev.cairn.core.store.InMemoryCoordinationStore;
+import dev.cairn.testkit.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -45,14 +44,13 @@ class DeploymentProcessTest {
     private InMemoryCoordinationStore store;
     private Controller controller;
     private final Map<String, Process> agents = new LinkedHashMap<>();
-    private final List<String> events = new CopyOnWriteArrayList<>();
     private String marker;
 
     @BeforeEach
     void start() throws IOException {
         store = new InMemoryCoordinationStore();
         controller = new Controller(new ControllerConfig("c1", "127.0.0.1", 0, Duration.ofSeconds(2)), store, Clock.systemUTC());
-        controller.install(new DeploymentsSubsystem(controller.context(), DeployEvents.logging().and((t, s, m, d) -> events.add(t + " " + s + ": " + m)), DpeFaults.NONE));
+        controller.install(new DeploymentsSubsystem(controller.context()));
         controller.start();
         for (int i = 1; i <= 3; i++) agents.put("node-" + i, agent("node-" + i));
         marker = Integer.toString(7_000_000 + new Random().nextInt(1_000_000));
@@ -131,31 +129,36 @@ class DeploymentProcessTest {
         return new ApiClient(controller.url(), Duration.ofSeconds(5)).get("/api/v1/deployments/solo").path("services").get(0);
     }
 
-    JsonNode await(Predicate<JsonNode> ok, Duration max, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                last = one();
-                if (ok.test(last)) {
-                    log(what);
-                    return last;
+    /** What the controller recorded, "type subject: message". */
+    List<String> events() {
+        return LoggedEvents.lines(controller.events());
+    }
+
+    JsonNode await(Predicate<JsonNode> ok, Duration max, String what) {
+        AtomicReference<JsonNode> last = new AtomicReference<>();
+        try {
+            JsonNode s = Await.await(what, max).pollInterval(Duration.ofMillis(100)).until(() -> {
+                try {
+                    last.set(one());
+                } catch (CairnException e) {
+                    return null; // not yet
                 }
-            } catch (CairnException e) {
-                // not yet
+                return last.get();
+            }, v -> v != null && ok.test(v));
+            log(what);
+            return s;
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            StringBuilder logs = new StringBuilder();
+            for (String n : agents.keySet()) {
+                try {
+                    String l = Files.readString(tmp.resolve(n).resolve("agent.log"));
+                    logs.append("\n--- ").append(n).append(":\n").append(l, Math.max(0, l.length() - 2000), l.length());
+                } catch (IOException ignored) {
+                    // no log
+                }
             }
-            Thread.sleep(100);
+            throw new AssertionError("timed out waiting for " + what + "; last: " + last.get() + "\nevents: " + events() + logs, e);
         }
-        StringBuilder logs = new StringBuilder();
-        for (String n : agents.keySet()) {
-            try {
-                String l = Files.readString(tmp.resolve(n).resolve("agent.log"));
-                logs.append("\n--- ").append(n).append(":\n").append(l, Math.max(0, l.length() - 2000), l.length());
-            } catch (IOException ignored) {
-                // no log
-            }
-        }
-        throw new AssertionError("timed out waiting for " + what + "; last: " + last + "\nevents: " + events + logs);
     }
 
     private final long t0 = System.nanoTime();
@@ -185,13 +188,16 @@ class DeploymentProcessTest {
         signal(victim.pid(), "STOP");
         Thread.sleep(800);
         signal(victim.pid(), "CONT");
+        // a node judged down would be so at most 2 s after the STOP (its last heartbeat came before
+        // it), and its service moved within a DPE round after that: the 3 s watched from the CONT
+        // (0.8 s after the STOP) cover both
         long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         while (System.nanoTime() < until) {
             assertTrue(runningOn(one(), first), "still running on " + first + ": " + one());
             assertEquals(before, copies(), "the same single copy");
             Thread.sleep(200);
         }
-        assertTrue(events.stream().noneMatch(e -> e.startsWith("node.down")), events.toString());
+        assertTrue(events().stream().noneMatch(e -> e.startsWith("node.down")), events().toString());
 
         // longer than the timeout: the service moves while the node is frozen ...
         signal(victim.pid(), "STOP");
@@ -199,12 +205,12 @@ class DeploymentProcessTest {
         assertNotEquals(first, moved.path("node").asText());
         // ... and once the node thaws, its stale copy is stopped: one copy, the new one
         signal(victim.pid(), "CONT");
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (ProcessHandle.of(before.get(0)).map(ProcessHandle::isAlive).orElse(false) && copies().contains(before.get(0))
-                && System.nanoTime() < deadline) {
-            Thread.sleep(100);
+        try {
+            Await.until("the old copy to be stopped", Duration.ofSeconds(20), () -> !copies().contains(before.get(0)));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("the old copy was not stopped; events: " + events(), e);
         }
-        assertTrue(!copies().contains(before.get(0)), "the old copy was stopped; events: " + events);
+        // once both copies were seen, the DPE stopped the stale one; 3 s (a round every 2 s) would show a second start
         until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         while (System.nanoTime() < until) {
             assertEquals(1, copies().size(), "never two copies after the node is back");

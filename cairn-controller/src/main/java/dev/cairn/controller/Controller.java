@@ -73,9 +73,9 @@ public final class Controller implements AutoCloseable {
         this.startedAt = clock.instant();
         registerCoreRoutes();
         this.events = install(new EventsSubsystem(store, clock, scheduler, metrics, config.events()));
-        this.nodes = install(new NodesSubsystem(store, clock, config.heartbeatTimeout()));
+        this.nodes = install(new NodesSubsystem(store, events.log(), clock, scheduler, config.heartbeatTimeout()));
         this.work = install(new WorkChannel(store, clock));
-        this.context = new ControllerContext(config, store, events.log(), work, nodes.registry(), clock, scheduler, metrics,
+        this.context = new ControllerContext(config, store, events.log(), work, nodes.registry(), nodes.liveness(), clock, scheduler, metrics,
                 () -> isLeader() ? epoch() : Math.max(0, work.queue().publishedEpoch()));
     }
 
@@ -99,6 +99,8 @@ public final class Controller implements AutoCloseable {
     public CoordinationStore store() { return store; }
 
     public NodeRegistry nodes() { return nodes.registry(); }
+
+    public NodesSubsystem nodesSubsystem() { return nodes; }
 
     public EventLog events() { return events.log(); }
 
@@ -131,7 +133,7 @@ public final class Controller implements AutoCloseable {
             }
         });
         Gauge.builder("cairn.controller.leader", () -> isLeader() ? 1 : 0).register(metrics);
-        Gauge.builder("cairn.nodes.up", () -> nodes().list().stream().filter(n -> n.state().equals("up")).count()).register(metrics);
+        Gauge.builder("cairn.nodes.up", () -> nodes().list().stream().filter(NodeView::up).count()).register(metrics);
         election.start();
         return this;
     }
@@ -217,8 +219,8 @@ public final class Controller implements AutoCloseable {
         s.put("epoch", epoch());
         s.put("store", store.connectionState().name());
         s.put("controllers", store.children(CONTROLLERS));
-        s.put("nodesUp", ns.stream().filter(n -> n.state().equals("up")).count());
-        s.put("nodesDown", ns.stream().filter(n -> !n.state().equals("up")).count());
+        s.put("nodesUp", ns.stream().filter(NodeView::up).count());
+        s.put("nodesDown", ns.stream().filter(n -> !n.up()).count());
         s.put("startedAt", startedAt.toString());
         s.put("version", Version.VERSION);
         return s;

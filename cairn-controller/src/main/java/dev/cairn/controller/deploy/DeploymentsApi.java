@@ -3,14 +3,11 @@ package dev.cairn.controller.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.controller.http.Reply;
 import dev.cairn.controller.http.Router;
-import dev.cairn.controller.work.WorkItem;
-import dev.cairn.controller.work.WorkQueue;
+import dev.cairn.controller.work.WorkChannel;
 import dev.cairn.controller.work.WorkResult;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
-import dev.cairn.core.Json;
 import dev.cairn.core.Names;
-import dev.cairn.core.store.CoordinationStore;
 import dev.cairn.policy.deployment.DeploymentReader;
 import dev.cairn.policy.deployment.DeploymentSpec;
 import dev.cairn.policy.deployment.ServiceDef;
@@ -31,7 +28,7 @@ public final class DeploymentsApi {
 
     private DeploymentsApi() {}
 
-    public static void register(Router r, DeploymentStore deployments, WorkQueue queue) {
+    public static void register(Router r, DeploymentStore deployments, WorkChannel work) {
         r.post("/api/v1/deployments", req -> {
             JsonNode body = req.json();
             String content = body.path("content").asText(null);
@@ -61,7 +58,7 @@ public final class DeploymentsApi {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("name", name);
                 m.put("services", spec.get().services().size());
-                m.put("running", v.services().stream().filter(s -> s.state().equals("running")).count());
+                m.put("running", v.services().stream().filter(s -> s.state() == ServiceState.RUNNING).count());
                 m.put("deleting", spec.get().deleting());
                 out.add(m);
             }
@@ -80,7 +77,7 @@ public final class DeploymentsApi {
                 throw new CairnException(ErrorCode.NOT_FOUND, "deployment '" + spec.name() + "' has no service '" + svc + "'",
                         "see 'cairn deployment show " + spec.name() + "'");
             }
-            return Reply.ok(logs(deployments.store(), deployments, queue, spec.name(), svc, req.queryLong("offset", -8192)));
+            return Reply.ok(logs(deployments, work, spec.name(), svc, req.queryLong("offset", -8192)));
         });
         r.post("/api/v1/nodes/{name}/services", req -> {
             String node = Names.requireNode(req.param("name"));
@@ -95,19 +92,20 @@ public final class DeploymentsApi {
         Optional<DeploymentView> v = deployments.view(spec.name());
         if (v.isPresent()) return v.get();
         List<ServiceView> lines = new ArrayList<>();
-        for (ServiceDef s : spec.services()) lines.add(new ServiceView(s.id(), "pending", null, null));
+        for (ServiceDef s : spec.services()) lines.add(new ServiceView(s.id(), ServiceState.PENDING, null, null));
         return new DeploymentView(spec.name(), lines);
     }
 
-    static Map<String, Object> logs(CoordinationStore store, DeploymentStore deployments, WorkQueue queue, String dep, String svc, long offset)
+    /**
+     * Asks the agent of the node that runs (or last ran) the service for its logs, and waits for the
+     * answer: the work channel's wait is woken by a store watch on the result.
+     */
+    static Map<String, Object> logs(DeploymentStore deployments, WorkChannel work, String dep, String svc, long offset)
             throws InterruptedException {
         String node = null;
-        for (String n : store.children(DeploymentStore.OBSERVED)) {
-            Optional<DeploymentStore.NodeReport> rep = store.get(DeploymentStore.OBSERVED.child(n))
-                    .map(v -> Json.read(v.value(), DeploymentStore.NodeReport.class));
-            if (rep.isEmpty()) continue;
-            for (ObservedService o : rep.get().services()) {
-                if (o.deployment().equals(dep) && o.service().equals(svc) && (node == null || o.running())) node = n;
+        for (var rep : deployments.reports().entrySet()) {
+            for (ObservedService o : rep.getValue().services()) {
+                if (o.deployment().equals(dep) && o.service().equals(svc) && (node == null || o.running())) node = rep.getKey();
             }
         }
         if (node == null) node = deployments.view(dep).flatMap(v -> v.services().stream().filter(s -> s.id().equals(svc)).findFirst())
@@ -116,28 +114,21 @@ public final class DeploymentsApi {
             throw new CairnException(ErrorCode.NOT_FOUND, "service " + dep + "/" + svc + " has not run on any node yet",
                     "see 'cairn deployment show " + dep + "'");
         }
-        WorkItem w = queue.submit(node, "service.logs", -1, Map.of("deployment", dep, "service", svc, "offset", offset));
-        long deadline = System.nanoTime() + LOGS_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            var res = store.get(WorkQueue.RESULTS.child(node).child(w.id()));
-            if (res.isPresent()) {
-                WorkResult r = WorkQueue.decodeResult(node, w.id(), res.get().value());
-                queue.deleteResult(node, w.id());
-                if (!r.ok()) {
-                    throw new CairnException(ErrorCode.OPERATION_FAILED, "the agent on " + node + " could not read the logs: "
-                            + r.result().path("error").asText(r.result().path("refused").asText("unknown error")), null);
-                }
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("node", node);
-                out.put("data", r.result().path("data").asText(""));
-                out.put("next", r.result().path("next").asLong());
-                out.put("size", r.result().path("size").asLong());
-                return out;
-            }
-            Thread.sleep(50);
+        Optional<WorkResult> answer = work.request(node, "service.logs", -1, Map.of("deployment", dep, "service", svc, "offset", offset), LOGS_TIMEOUT);
+        if (answer.isEmpty()) {
+            throw new CairnException(ErrorCode.UNAVAILABLE, "the agent on " + node + " did not send the logs within " + LOGS_TIMEOUT.toSeconds() + "s",
+                    "check 'cairn node list': the node may be down");
         }
-        queue.cancel(node, w.id());
-        throw new CairnException(ErrorCode.UNAVAILABLE, "the agent on " + node + " did not send the logs within " + LOGS_TIMEOUT.toSeconds() + "s",
-                "check 'cairn node list': the node may be down");
+        WorkResult r = answer.get();
+        if (!r.ok()) {
+            throw new CairnException(ErrorCode.OPERATION_FAILED, "the agent on " + node + " could not read the logs: "
+                    + r.result().path("error").asText(r.result().path("refused").asText("unknown error")), null);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("node", node);
+        out.put("data", r.result().path("data").asText(""));
+        out.put("next", r.result().path("next").asLong());
+        out.put("size", r.result().path("size").asLong());
+        return out;
     }
 }

@@ -3,37 +3,32 @@ package dev.cairn.controller.deploy;
 import dev.cairn.controller.ControllerContext;
 import dev.cairn.controller.LeaderService;
 import dev.cairn.controller.Subsystem;
+import dev.cairn.controller.deploy.engine.Cpe;
+import dev.cairn.controller.deploy.engine.DpeFaults;
 import dev.cairn.controller.http.Router;
-import dev.cairn.controller.work.WorkQueue;
-import java.time.Duration;
+import dev.cairn.controller.work.WorkChannel;
 import java.util.List;
 
 /**
- * The deployments subsystem: the deployments API, the phi-accrual detector fed from stored
- * heartbeats (also judging {@code node list}) and the CPE as a leader service.
+ * The deployments subsystem, wired: its repository ({@link DeploymentStore}), its API
+ * ({@link DeploymentsApi}), and the CPE as a leader service, which runs a DPE per deployment
+ * (package {@code engine}) deciding with the pure planner (package {@code plan}). Which nodes are
+ * up is the nodes subsystem's judgement ({@link ControllerContext#liveness()}).
  */
 public final class DeploymentsSubsystem implements Subsystem {
-    /** The heartbeat interval the detector assumes until it has measured a node's own. */
-    public static final Duration EXPECTED_INTERVAL = Duration.ofMillis(500);
-
-    private final WorkQueue queue;
+    private final WorkChannel work;
     private final DeploymentStore store;
-    private final PhiAccrualDetector detector;
-    private final HeartbeatWatcher heartbeats;
     private final Cpe cpe;
 
-    public DeploymentsSubsystem(ControllerContext ctx, DeployEvents events, DpeFaults faults) {
-        this.queue = ctx.work().queue();
-        this.store = new DeploymentStore(ctx.store(), events);
-        this.detector = new PhiAccrualDetector(ctx.config().heartbeatTimeout(), EXPECTED_INTERVAL);
-        this.heartbeats = new HeartbeatWatcher(ctx.store(), detector);
-        ctx.nodes().judgeWith((node, last, now) -> detector.up(node, now));
-        ctx.nodes().onHeartbeat(detector::heartbeat); // heartbeats taken here count at once, not when the store reports them
-        this.cpe = new Cpe(store, queue, detector, ctx.clock(), events, faults);
+    /** @param faults fault injection for tests ({@link DpeFaults#NONE} in production) */
+    public DeploymentsSubsystem(ControllerContext ctx, DpeFaults faults) {
+        this.work = ctx.work();
+        this.store = new DeploymentStore(ctx.store(), ctx.events());
+        this.cpe = new Cpe(store, ctx.nodes(), work.queue(), ctx.liveness(), ctx.events(), ctx.clock(), ctx.scheduler(), faults);
     }
 
     public DeploymentsSubsystem(ControllerContext ctx) {
-        this(ctx, DeployEvents.log(ctx.events()), DpeFaults.NONE);
+        this(ctx, DpeFaults.NONE);
     }
 
     @Override
@@ -41,7 +36,7 @@ public final class DeploymentsSubsystem implements Subsystem {
 
     @Override
     public void routes(Router router) {
-        DeploymentsApi.register(router, store, queue);
+        DeploymentsApi.register(router, store, work);
     }
 
     @Override
@@ -49,16 +44,7 @@ public final class DeploymentsSubsystem implements Subsystem {
         return List.of(cpe);
     }
 
-    @Override
-    public void close() {
-        heartbeats.close();
-    }
-
-    public WorkQueue queue() { return queue; }
-
     public DeploymentStore store() { return store; }
-
-    public PhiAccrualDetector detector() { return detector; }
 
     public Cpe cpe() { return cpe; }
 }

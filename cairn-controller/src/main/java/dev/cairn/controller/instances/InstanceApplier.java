@@ -1,6 +1,7 @@
 package dev.cairn.controller.instances;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.controller.deploy.DeploymentStore;
 import dev.cairn.controller.events.EventEmitter;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
@@ -48,10 +49,11 @@ public final class InstanceApplier {
     private final RoleDeployments deployments;
     private final Clock clock;
 
-    public InstanceApplier(InstanceStore store, Stages stages, Clock clock) {
+    /** @param deployments where a started instance's service is handed to the policy engine (its role's deployment) */
+    public InstanceApplier(InstanceStore store, Stages stages, DeploymentStore deployments, Clock clock) {
         this.store = store;
         this.stages = stages;
-        this.deployments = new RoleDeployments(store.store());
+        this.deployments = new RoleDeployments(deployments);
         this.clock = clock;
     }
 

@@ -3,6 +3,7 @@ package dev.cairn.controller.instances;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.controller.deploy.DeploymentStore;
 import dev.cairn.controller.deploy.DeploymentView;
+import dev.cairn.controller.deploy.ServiceState;
 import dev.cairn.controller.deploy.ServiceView;
 import dev.cairn.controller.http.LongPoll;
 import dev.cairn.controller.http.Reply;
@@ -35,7 +36,7 @@ public final class InstancesApi {
     /** {@code instance show}: the record, with the service as the policy engine shows it while the instance runs. */
     public record Detail(String app, String version, String role, String id, String basedir, String home, InstanceRecord.State state,
                          String node, String policy, InstanceRecord.Step step, String error, Instant updatedAt, String deployment,
-                         String service, String serviceState, List<String> command, String notRunnable, JsonNode options) {}
+                         String service, ServiceState serviceState, List<String> command, String notRunnable, JsonNode options) {}
 
     /** What {@code GET /api/v1/instances/{role}/{id}?wait=…&while=…} waits out. */
     enum While {
@@ -139,7 +140,7 @@ public final class InstancesApi {
             Detail d = detail(rec, deployments);
             boolean over = switch (what) {
                 case INSTALLING -> !rec.installing();
-                case STARTING -> rec.state() != InstanceRecord.State.RUNNING || "running".equals(d.serviceState());
+                case STARTING -> rec.state() != InstanceRecord.State.RUNNING || d.serviceState() == ServiceState.RUNNING;
                 case STOPPING -> !active(rec, deployments);
             };
             return new Seen(rec, d, over);
@@ -174,7 +175,7 @@ public final class InstancesApi {
 
     /** Whether the DPE's view still shows the instance's service other than stopped (whatever the instance's state). */
     static boolean active(InstanceRecord rec, DeploymentStore deployments) {
-        return line(rec, deployments).filter(s -> !"stopped".equals(s.state())).isPresent();
+        return line(rec, deployments).filter(s -> s.state() != ServiceState.STOPPED).isPresent();
     }
 
     private static Optional<ServiceView> line(InstanceRecord rec, DeploymentStore deployments) {

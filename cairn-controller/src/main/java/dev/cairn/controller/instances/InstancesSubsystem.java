@@ -30,7 +30,7 @@ public final class InstancesSubsystem implements Subsystem {
         Layout layout = new Layout(sharedRoot, basedirs == null || basedirs.isEmpty() ? Layout.DEFAULT_BASEDIRS : basedirs);
         InstanceStore store = new InstanceStore(ctx.store(), ctx.events());
         Stages stages = new Stages(layout, storage);
-        this.applier = new InstanceApplier(store, stages, ctx.clock());
+        this.applier = new InstanceApplier(store, stages, deployments, ctx.clock());
         this.installer = new Installer(store, stages, InstanceStates.of(runs), ctx.clock(), ctx.scheduler(), STATES_TIMEOUT);
         this.deployments = deployments;
     }

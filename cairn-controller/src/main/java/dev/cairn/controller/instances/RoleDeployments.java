@@ -1,12 +1,6 @@
 package dev.cairn.controller.instances;
 
 import dev.cairn.controller.deploy.DeploymentStore;
-import dev.cairn.core.CairnException;
-import dev.cairn.core.ErrorCode;
-import dev.cairn.core.Json;
-import dev.cairn.core.store.CoordinationStore;
-import dev.cairn.core.store.StorePath;
-import dev.cairn.core.store.Versioned;
 import dev.cairn.instances.ServicePlan;
 import dev.cairn.policy.Score;
 import dev.cairn.policy.deployment.DeploymentSpec;
@@ -18,25 +12,24 @@ import dev.cairn.policy.model.RuleDef;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.UnaryOperator;
 
 /**
  * A role's deployment {@code role-<role>}: starting an instance adds its service (and its location
- * constraints), stopping removes them. Every change is a compare-and-set on the stored spec, so two
- * instances of one role started at once both land.
+ * constraints), stopping removes them. Each change is a read-modify-write of the stored spec through
+ * {@link DeploymentStore#update} (retried on conflict, so two instances of one role started at once
+ * both land), written with its {@code deployment.applied} event.
  */
 final class RoleDeployments {
-    private final CoordinationStore store;
+    private final DeploymentStore deployments;
 
-    RoleDeployments(CoordinationStore store) {
-        this.store = store;
+    RoleDeployments(DeploymentStore deployments) {
+        this.deployments = deployments;
     }
 
     void add(String deployment, String serviceId, ServicePlan plan) {
         ServiceDef def = serviceDef(serviceId, plan);
         List<LocationDef> locs = locations(serviceId, plan);
-        update(deployment, spec -> {
+        deployments.update(deployment, spec -> {
             List<ServiceDef> services = new ArrayList<>(spec.services().stream().filter(s -> !s.id().equals(serviceId)).toList());
             services.add(def);
             List<LocationDef> all = new ArrayList<>(spec.locations().stream().filter(l -> !l.resource().equals(serviceId)).toList());
@@ -45,33 +38,14 @@ final class RoleDeployments {
         });
     }
 
+    /** Nothing to do when the deployment does not exist (it is never created empty). */
     void remove(String deployment, String serviceId) {
-        if (store.get(DeploymentStore.DEPLOYMENTS.child(deployment)).isEmpty()) return;
-        update(deployment, spec -> new DeploymentSpec(spec.name(),
+        deployments.update(deployment, spec -> new DeploymentSpec(spec.name(),
                 spec.services().stream().filter(s -> !s.id().equals(serviceId)).toList(),
                 spec.locations().stream().filter(l -> !l.resource().equals(serviceId)).toList(),
                 spec.colocations().stream().filter(c -> !c.resource().equals(serviceId) && !c.withResource().equals(serviceId)).toList(),
                 spec.orders().stream().filter(o -> !o.first().equals(serviceId) && !o.then().equals(serviceId)).toList(),
                 spec.options(), spec.resourceDefaults(), spec.deleting()));
-    }
-
-    private void update(String name, UnaryOperator<DeploymentSpec> f) {
-        StorePath p = DeploymentStore.DEPLOYMENTS.child(name);
-        for (int attempt = 0; attempt < 50; attempt++) {
-            Optional<Versioned<byte[]>> cur = store.get(p);
-            DeploymentSpec spec = cur.map(v -> Json.read(v.value(), DeploymentSpec.class))
-                    .orElse(new DeploymentSpec(name, List.of(), null, null, null, null, null, false));
-            if (spec.deleting()) {
-                throw new CairnException(ErrorCode.CONFLICT, "deployment " + name + " is being deleted",
-                        "wait until 'cairn deployment list' no longer shows it, then try again");
-            }
-            DeploymentSpec next = f.apply(spec);
-            if (cur.isPresent() && next.equals(spec)) return;
-            boolean ok = cur.isEmpty() ? store.createIfAbsent(p, Json.bytes(next)).isPresent()
-                    : store.compareAndSet(p, Json.bytes(next), cur.get().version()).isPresent();
-            if (ok) return;
-        }
-        throw new CairnException(ErrorCode.VERSION_CONFLICT, "deployment " + name + " kept changing", "try again");
     }
 
     /** The plan as a deployment service; the working directory is entered by a tiny shell prologue. */

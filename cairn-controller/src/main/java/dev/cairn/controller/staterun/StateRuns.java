@@ -10,6 +10,7 @@ import dev.cairn.controller.work.WorkResult;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.core.Json;
+import dev.cairn.core.api.NodeState;
 import dev.cairn.core.api.NodeView;
 import dev.cairn.core.events.EventDraft;
 import dev.cairn.core.events.EventLog;
@@ -220,7 +221,7 @@ public final class StateRuns {
         for (NodeView n : nodes.list()) {
             boolean match = glob != null ? glob.matcher(n.name()).matches()
                     : target.substring(eq + 1).equals(n.labels().get(target.substring(0, eq)));
-            if (match && n.state().equals("up")) out.add(n.name());
+            if (match && n.up()) out.add(n.name());
         }
         if (out.isEmpty()) {
             throw new CairnException(ErrorCode.NOT_FOUND, "no node that is up matches target '" + target + "'",
@@ -287,7 +288,7 @@ public final class StateRuns {
     /** The names of the nodes that are up now. */
     Set<String> upNodes() {
         Set<String> up = new HashSet<>();
-        for (NodeView n : nodes.list()) if (n.state().equals("up")) up.add(n.name());
+        for (NodeView n : nodes.list()) if (n.up()) up.add(n.name());
         return up;
     }
 

@@ -1,52 +1,39 @@
 package dev.cairn.controller.work;
 
-import dev.cairn.core.store.CoordinationStore;
-import dev.cairn.core.store.StorePath;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Long-polling support on every controller: a watch on {@code /work} keeps each node's queued items
+ * Long-polling support on every controller: the queue's watch ({@link WorkQueue#watchItems}) keeps each node's queued items
  * in memory and wakes the requests waiting for a node whenever that node's queue changes, whichever
  * controller queued the work; polls answer from memory, without reading the store.
  */
 public final class WorkInbox implements AutoCloseable {
-    private final WorkQueue queue;
     private final Map<String, Long> generations = new ConcurrentHashMap<>();
     /** Each node's queued items as the watch reports them: polls answer from here, without store reads. */
-    private final Map<String, java.util.concurrent.ConcurrentSkipListMap<String, WorkItem>> items = new ConcurrentHashMap<>();
+    private final Map<String, ConcurrentSkipListMap<String, WorkItem>> items = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final AutoCloseable watch;
     private volatile boolean closed;
 
-    public WorkInbox(CoordinationStore store, WorkQueue queue) {
-        this.queue = queue;
-        this.watch = store.watch(WorkQueue.WORK, e -> {
-            List<String> segs = e.path().segments();
-            if (segs.size() < 2) return;
-            String node = StorePath.decode(segs.get(1));
-            if (segs.size() == 3) {
-                String id = e.path().name();
-                if (e.type() == dev.cairn.core.store.StoreEvent.Type.DELETED) {
-                    var m = items.get(node);
-                    if (m != null) m.remove(id);
-                } else {
-                    try {
-                        items.computeIfAbsent(node, k -> new java.util.concurrent.ConcurrentSkipListMap<>()).put(id, WorkQueue.decode(node, id, e.data()));
-                    } catch (RuntimeException ex) {
-                        // unreadable entry: polls skip it
-                    }
-                }
+    public WorkInbox(WorkQueue queue) {
+        this.watch = queue.watchItems(q -> {
+            if (q.item().isPresent()) {
+                items.computeIfAbsent(q.node(), k -> new ConcurrentSkipListMap<>()).put(q.id(), q.item().get());
+            } else {
+                var m = items.get(q.node());
+                if (m != null) m.remove(q.id());
             }
             lock.lock();
             try {
-                generations.merge(node, 1L, Long::sum);
+                generations.merge(q.node(), 1L, Long::sum);
                 changed.signalAll();
             } finally {
                 lock.unlock();
@@ -82,9 +69,9 @@ public final class WorkInbox implements AutoCloseable {
     }
 
     /** A queued item as last reported by the store's watch. */
-    public java.util.Optional<WorkItem> cached(String node, String id) {
+    public Optional<WorkItem> cached(String node, String id) {
         var m = items.get(node);
-        return java.util.Optional.ofNullable(m == null ? null : m.get(id));
+        return Optional.ofNullable(m == null ? null : m.get(id));
     }
 
     @Override

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cairn.controller.deploy.DeploymentStore;
 import dev.cairn.controller.events.StoreEventLog;
 import dev.cairn.controller.nodes.NodeRegistry;
+import dev.cairn.controller.nodes.NodesSubsystem;
+import dev.cairn.controller.nodes.PhiAccrualDetector;
 import dev.cairn.controller.staterun.StateRuns;
 import dev.cairn.controller.work.WorkQueue;
 import dev.cairn.core.CairnException;
@@ -132,7 +134,7 @@ class InstanceApplierTest {
         stage(layout, "multi");
         records = new InstanceStore(store, log);
         stages = new Stages(layout, null);
-        applier = new InstanceApplier(records, stages, time.clock());
+        applier = new InstanceApplier(records, stages, new DeploymentStore(store, log), time.clock());
         installer = newInstaller(states);
         installer.start(1);
     }
@@ -263,7 +265,7 @@ class InstanceApplierTest {
 
     @Test
     void theInstallerLearnsTheEndOfARealStateRunThroughTheStoresWatch() throws Exception {
-        NodeRegistry nodes = new NodeRegistry(store, time.clock(), Duration.ofSeconds(30));
+        NodeRegistry nodes = new NodeRegistry(store, time.clock(), time, new PhiAccrualDetector(Duration.ofSeconds(30), NodesSubsystem.EXPECTED_INTERVAL));
         nodes.register("node-1", Map.of("disk", "ssd"));
         StateRuns runs = new StateRuns(store, nodes, new WorkQueue(store, time.clock()), time.clock(), () -> 1, log);
         installer.stop();
@@ -277,7 +279,7 @@ class InstanceApplierTest {
         assertEquals(List.of("node-1"), runs.run(run).nodes(), "on the nodes of the service's first constraint");
         // a client waits for the install (a long-poll, woken by the watch on the record)
         Background<InstancesApi.Detail> waiting = Background.start("install-waiter", () -> InstancesApi.await(records,
-                new DeploymentStore(store), new InstanceNames.Key("shared", "a"), InstancesApi.While.INSTALLING, Duration.ofSeconds(60)))
+                new DeploymentStore(store, log), new InstanceNames.Key("shared", "a"), InstancesApi.While.INSTALLING, Duration.ofSeconds(60)))
                 .awaitBlocked(Duration.ofSeconds(20));
 
         runs.finished(run, "node-1", Json.tree(Json.bytes(Map.of("ok", true, "results", List.of()))));
@@ -292,7 +294,7 @@ class InstanceApplierTest {
     void waitingForAnInstallThatFailedAnswersWithItsError() {
         states.outcome = "state run run-1 on node-1 failed (x: exit 1)";
         installed("shared", "a");
-        CairnException e = assertThrows(CairnException.class, () -> InstancesApi.await(records, new DeploymentStore(store),
+        CairnException e = assertThrows(CairnException.class, () -> InstancesApi.await(records, new DeploymentStore(store, log),
                 new InstanceNames.Key("shared", "a"), InstancesApi.While.INSTALLING, Duration.ofSeconds(60)));
         assertEquals(ErrorCode.OPERATION_FAILED, e.code());
         assertEquals("instance.states of shared/a failed: state run run-1 on node-1 failed (x: exit 1)", e.getMessage());
@@ -320,7 +322,7 @@ class InstanceApplierTest {
         installed("shared", "b");
         applier.start(k);
         applier.start(new InstanceNames.Key("shared", "b"));
-        DeploymentSpec d = new DeploymentStore(store).find("role-shared").orElseThrow();
+        DeploymentSpec d = new DeploymentStore(store, log).find("role-shared").orElseThrow();
         assertEquals(List.of("web-a", "web-b"), d.services().stream().map(s -> s.id()).toList());
         assertEquals(List.of("/bin/sh", "-c", "cd -- \"$0\" && exec \"$@\"", Path.of(applier.store().require(k).value().home()).toString(),
                 "python3", "-m", "http.server", "18080"), d.services().get(0).command());
@@ -330,7 +332,7 @@ class InstanceApplierTest {
         assertEquals(ErrorCode.CONFLICT, running.code());
 
         applier.stop(k);
-        d = new DeploymentStore(store).find("role-shared").orElseThrow();
+        d = new DeploymentStore(store, log).find("role-shared").orElseThrow();
         assertEquals(List.of("web-b"), d.services().stream().map(s -> s.id()).toList());
         assertEquals(1, d.locations().size());
         assertEquals(InstanceRecord.State.INSTALLED, applier.store().require(k).value().state());
@@ -339,7 +341,8 @@ class InstanceApplierTest {
         assertTrue(applier.store().find(k).isEmpty());
         assertTrue(Files.isDirectory(applier.layout().stage("web", "1.0.0")), "stage kept");
         assertEquals(List.of("instance.installing shared/a", "instance.installed shared/a", "instance.installing shared/b", "instance.installed shared/b",
-                "instance.started shared/a", "instance.started shared/b", "instance.stopped shared/a", "instance.removed shared/a"), events());
+                "deployment.applied role-shared", "instance.started shared/a", "deployment.applied role-shared", "instance.started shared/b",
+                "deployment.applied role-shared", "instance.stopped shared/a", "instance.removed shared/a"), events());
     }
 
     @Test

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.controller.events.StoreEventLog;
 import dev.cairn.controller.nodes.NodeRegistry;
+import dev.cairn.controller.nodes.NodesSubsystem;
+import dev.cairn.controller.nodes.PhiAccrualDetector;
+import dev.cairn.core.time.ExecutorScheduler;
 import dev.cairn.controller.work.WorkItem;
 import dev.cairn.controller.work.WorkQueue;
 import dev.cairn.core.CairnException;
@@ -44,6 +47,7 @@ class StateRunsTest {
         final CoordinationStore store;
         final Clock clock;
         final StoreEventLog log;
+        final ExecutorScheduler scheduler = new ExecutorScheduler("test-timer", 1);
         final NodeRegistry nodes;
         final WorkQueue work;
         final StateRuns runs;
@@ -59,7 +63,7 @@ class StateRunsTest {
             this.clock = time.clock();
             this.store = store;
             this.log = new StoreEventLog(store, clock);
-            this.nodes = new NodeRegistry(store, clock, Duration.ofSeconds(2));
+            this.nodes = new NodeRegistry(store, clock, scheduler, new PhiAccrualDetector(Duration.ofSeconds(2), NodesSubsystem.EXPECTED_INTERVAL));
             this.work = new WorkQueue(store, clock);
             this.runs = new StateRuns(store, nodes, work, clock, () -> 7, log);
         }
@@ -75,6 +79,7 @@ class StateRunsTest {
 
         @Override
         public void close() {
+            scheduler.close();
             log.close();
             store.close();
         }

@@ -141,4 +141,19 @@ class RecordsTest {
         List<Event> all = log.after(EventFilter.ALL, 0, 1000).events();
         assertEquals(threads * each, all.size(), "one event per applied change, none for a retried attempt");
     }
+
+    @Test
+    void aWatchReportsTheEntriesUnderADirectoryDecodedAndSkipsWhatItCannotRead() throws Exception {
+        StorePath dir = StorePath.of("counters");
+        counters.update(dir.child("a"), cur -> Change.put(new Counter("a", 1)));
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (AutoCloseable w = counters.watch(dir, (name, c) -> seen.add(name + "=" + c.map(Counter::value).map(String::valueOf).orElse("gone")))) {
+            assertEquals(List.of("a=1"), seen, "what exists first");
+            counters.update(dir.child("b"), cur -> Change.put(new Counter("b", 2)));
+            store.put(dir.child("junk"), "not json".getBytes());
+            store.put(dir.child("b").child("below"), "{}".getBytes());
+            counters.update(dir.child("a"), cur -> Change.delete());
+            assertEquals(List.of("a=1", "b=2", "a=gone"), seen, "deeper entries and unreadable ones are not reported");
+        }
+    }
 }

@@ -15,7 +15,9 @@ import dev.cairn.core.api.ApiClient;
 import dev.cairn.core.store.InMemoryCoordinationStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -47,6 +49,7 @@ class WorkChannelTest {
     void aLongPollIsWokenByNewWorkAndAResultRemovesTheItem() throws Exception {
         queue.publishEpoch(3);
         CompletableFuture<JsonNode> poll = CompletableFuture.supplyAsync(() -> api.get("/api/v1/nodes/n1/work?wait=20s"));
+        // without work queued the inbox would answer at once, from memory: 300 ms is ample to see it wait
         Thread.sleep(300);
         assertFalse(poll.isDone(), "waits while there is no work");
         WorkItem w = queue.submit("n1", "test.echo", 3, Map.of("x", 1));
@@ -107,5 +110,37 @@ class WorkChannelTest {
         CairnException bad = assertThrows(CairnException.class, () -> api.post("/api/v1/nodes/n3/work", Map.of("results", java.util.List.of())));
         assertEquals(ErrorCode.BAD_REQUEST, bad.code());
         assertTrue(bad.getMessage().contains("results"), bad.getMessage());
+    }
+
+    @Test
+    void aRequestWaitsForTheAgentsAnswerAndTakesIt() throws Exception {
+        CompletableFuture<Optional<WorkResult>> asked = CompletableFuture.supplyAsync(() -> {
+            try {
+                return controller.work().request("n4", "test.echo", -1, Map.of("x", 7), Duration.ofSeconds(20));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // the agent takes the item from its long poll and answers it
+        JsonNode polled = api.get("/api/v1/nodes/n4/work?wait=10s");
+        assertEquals(1, polled.path("items").size(), polled.toString());
+        String id = polled.path("items").get(0).path("id").asText();
+        assertEquals(7, polled.path("items").get(0).path("payload").path("x").asInt());
+        api.post("/api/v1/nodes/n4/work/" + id, Map.of("ok", true, "echo", 7));
+        WorkResult r = asked.get(10, TimeUnit.SECONDS).orElseThrow();
+        assertEquals(id, r.id());
+        assertEquals(7, r.result().path("echo").asInt());
+        assertEquals(List.of(), queue.results("n4"), "the asker took the result");
+    }
+
+    @Test
+    void aResultThatIsThereAlreadyIsFoundAtOnceAndARequestNobodyAnswersIsWithdrawn() throws Exception {
+        WorkItem w = queue.submit("n5", "test.echo", -1, Map.of());
+        queue.complete("n5", w.id(), Json.MAPPER.createObjectNode().put("ok", true));
+        assertTrue(queue.awaitResult("n5", w.id(), Duration.ZERO).orElseThrow().ok(), "a result written before the wait began");
+
+        Optional<WorkResult> none = controller.work().request("n6", "test.echo", -1, Map.of(), Duration.ofMillis(200));
+        assertTrue(none.isEmpty());
+        assertEquals(List.of(), queue.pending("n6"), "the unanswered item was withdrawn");
     }
 }

@@ -4,4 +4,8 @@ import java.time.Instant;
 import java.util.Map;
 
 /** A node as the API shows it: {@code {"name","state","labels","lastHeartbeat"}} (+ standby, epoch). */
-public record NodeView(String name, String state, Map<String, String> labels, Instant lastHeartbeat, boolean standby) {}
+public record NodeView(String name, NodeState state, Map<String, String> labels, Instant lastHeartbeat, boolean standby) {
+    public boolean up() {
+        return state == NodeState.UP;
+    }
+}

@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Typed entries of one kind in the coordination store, and the one way to change them: a
@@ -29,6 +32,7 @@ import java.util.function.Function;
  * @param <T> the entry's type, stored as JSON
  */
 public final class Records<T> {
+    private static final Logger LOG = Logger.getLogger(Records.class.getName());
     /** How often {@link #update} re-reads and retries before giving up with VERSION_CONFLICT. */
     static final int MAX_ATTEMPTS = 100;
 
@@ -99,6 +103,30 @@ public final class Records<T> {
         List<T> out = new ArrayList<>();
         for (String name : store.children(dir)) find(dir.child(name)).ifPresent(out::add);
         return out;
+    }
+
+    /**
+     * Watches the entries directly under {@code dir}: each one that exists first, then every change,
+     * decoded, with its name; empty when it was deleted. An entry that cannot be decoded is logged
+     * and skipped. Delivered on the store's watch thread: keep the listener quick.
+     */
+    public AutoCloseable watch(StorePath dir, BiConsumer<String, Optional<T>> listener) {
+        return store.watch(dir, e -> {
+            if (!e.path().parent().equals(dir) || e.path().equals(dir)) return;
+            if (e.type() == StoreEvent.Type.DELETED) {
+                listener.accept(e.path().name(), Optional.empty());
+                return;
+            }
+            if (e.data() == null || e.data().length == 0) return;
+            T value;
+            try {
+                value = decode(e.path(), e.data());
+            } catch (CairnException ex) {
+                LOG.log(Level.WARNING, ex.getMessage());
+                return;
+            }
+            listener.accept(e.path().name(), Optional.of(value));
+        });
     }
 
     /**

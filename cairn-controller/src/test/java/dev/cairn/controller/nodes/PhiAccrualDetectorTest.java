@@ -1,4 +1,4 @@
-package dev.cairn.controller.deploy;
+package dev.cairn.controller.nodes;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,6 @@
-package dev.cairn.controller.deploy;
+package dev.cairn.controller.deploy.plan;
+
+import dev.cairn.policy.deployment.ServiceDef;
 
 import dev.cairn.policy.deployment.ServiceDef;
 

@@ -1,6 +1,13 @@
-package dev.cairn.controller.deploy;
+package dev.cairn.controller.deploy.plan;
 
-import dev.cairn.controller.deploy.ClusterSnapshot.PendingWork;
+import dev.cairn.policy.deployment.DeploymentSpec;
+import dev.cairn.controller.deploy.DeploymentView;
+import dev.cairn.controller.deploy.ObservedService;
+import dev.cairn.controller.deploy.ObservedState;
+import dev.cairn.policy.deployment.ServiceDef;
+import dev.cairn.controller.deploy.ServiceState;
+import dev.cairn.controller.deploy.ServiceView;
+import dev.cairn.controller.deploy.plan.ClusterSnapshot.PendingWork;
 import dev.cairn.policy.Placement;
 import dev.cairn.policy.Plan;
 import dev.cairn.policy.PolicyScheduler;
@@ -65,7 +72,7 @@ public final class DeploymentPlanner {
             if (!snap.up(e.getKey())) continue;
             for (ObservedService o : e.getValue()) {
                 if (o.running()) copies.computeIfAbsent(o.service(), k -> new ArrayList<>()).add(new Copy(e.getKey(), o));
-                else if ("failed".equals(o.state())) failedCopies.put(o.service(), new Copy(e.getKey(), o));
+                else if (o.state() == ObservedState.FAILED) failedCopies.put(o.service(), new Copy(e.getKey(), o));
             }
         }
         Set<String> skip = new HashSet<>();
@@ -112,7 +119,7 @@ public final class DeploymentPlanner {
             Map<String, ViewLine> lines = new LinkedHashMap<>();
             for (ServiceDef s : spec.services()) {
                 String k = keep.get(s.id());
-                lines.put(s.id(), k == null && !inFlight.containsKey(s.id()) ? new ViewLine("stopped", null) : new ViewLine("stopping",
+                lines.put(s.id(), k == null && !inFlight.containsKey(s.id()) ? new ViewLine(ServiceState.STOPPED, null) : new ViewLine(ServiceState.STOPPING,
                         k != null ? k : inFlight.get(s.id()).node()));
             }
             return new Decision(holdStopsForOrders(spec, actions, inFlight, copies), view(spec.name(), lines, mem.previous(), now),
@@ -160,26 +167,26 @@ public final class DeploymentPlanner {
             String k = keep.get(id);
             ViewLine line;
             if (k != null) {
-                boolean stoppingKept = (p != null && p.node().equals(k) && p.kind().equals("service.stop")) || k.equals(stopping.get(id));
-                line = new ViewLine(stoppingKept ? "stopping" : "running", k);
+                boolean stoppingKept = (p != null && p.node().equals(k) && p.action() == ServiceAction.STOP) || k.equals(stopping.get(id));
+                line = new ViewLine(stoppingKept ? ServiceState.STOPPING : ServiceState.RUNNING, k);
             } else if (p != null) {
-                line = new ViewLine(p.kind().equals("service.start") ? "starting" : "stopping", p.node());
+                line = new ViewLine(p.action() == ServiceAction.START ? ServiceState.STARTING : ServiceState.STOPPING, p.node());
             } else if (starting.containsKey(id)) {
-                line = new ViewLine("starting", starting.get(id));
+                line = new ViewLine(ServiceState.STARTING, starting.get(id));
             } else if (stopping.containsKey(id)) {
-                line = new ViewLine("stopping", stopping.get(id));
+                line = new ViewLine(ServiceState.STOPPING, stopping.get(id));
             } else if (blocked.contains(id)) {
-                line = new ViewLine("blocked", null);
+                line = new ViewLine(ServiceState.BLOCKED, null);
             } else if (failedCopies.containsKey(id)) {
-                line = new ViewLine("failed", failedCopies.get(id).node());
+                line = new ViewLine(ServiceState.FAILED, failedCopies.get(id).node());
             } else if ("stopped".equalsIgnoreCase(s.meta().getOrDefault("target-role", "started"))) {
-                line = new ViewLine("stopped", null);
+                line = new ViewLine(ServiceState.STOPPED, null);
             } else {
                 Placement pl = placements.get(id);
                 boolean placed = pl != null && pl.node() != null;
                 boolean everFailed = snap.observed().values().stream().flatMap(List::stream)
                         .anyMatch(o -> o.service().equals(id) && o.failCount() > 0);
-                line = placed || !anyUp ? new ViewLine("pending", null) : new ViewLine(everFailed ? "failed" : "blocked", null);
+                line = placed || !anyUp ? new ViewLine(ServiceState.PENDING, null) : new ViewLine(everFailed ? ServiceState.FAILED : ServiceState.BLOCKED, null);
             }
             lines.put(id, line);
         }
@@ -191,7 +198,7 @@ public final class DeploymentPlanner {
                                            String why, Set<String> held) {
         held.add(id);
         PendingWork p = inFlight.get(id);
-        if (p != null && p.node().equals(node) && p.kind().equals("service.stop")) return;
+        if (p != null && p.node().equals(node) && p.action() == ServiceAction.STOP) return;
         if (p != null) return; // one action per service at a time: wait for the one in flight
         actions.add(new DeployAction.Stop(node, id, why));
     }
@@ -207,7 +214,7 @@ public final class DeploymentPlanner {
         if (spec.orders().isEmpty()) return actions;
         Set<String> stopping = new HashSet<>();
         for (DeployAction a : actions) if (a instanceof DeployAction.Stop s) stopping.add(s.service());
-        for (var e : inFlight.entrySet()) if (e.getValue().kind().equals("service.stop")) stopping.add(e.getKey());
+        for (var e : inFlight.entrySet()) if (e.getValue().action() == ServiceAction.STOP) stopping.add(e.getKey());
         List<DeployAction> out = new ArrayList<>();
         for (DeployAction a : actions) {
             if (a instanceof DeployAction.Stop s && stopAfter(spec, s.service(), stopping, copies)) continue;
@@ -237,7 +244,7 @@ public final class DeploymentPlanner {
         return o.mandatory() && "start".equals(o.firstAction()) && "start".equals(o.thenAction());
     }
 
-    private record ViewLine(String state, String node) {}
+    private record ViewLine(ServiceState state, String node) {}
 
     private static DeploymentView view(String name, Map<String, ViewLine> lines, DeploymentView previous, Instant now) {
         Map<String, ServiceView> prev = new HashMap<>();
@@ -246,7 +253,7 @@ public final class DeploymentPlanner {
         for (var e : lines.entrySet()) {
             ServiceView p = prev.get(e.getKey());
             ViewLine l = e.getValue();
-            boolean same = p != null && p.state().equals(l.state()) && java.util.Objects.equals(p.node(), l.node());
+            boolean same = p != null && p.state() == l.state() && java.util.Objects.equals(p.node(), l.node());
             out.add(new ServiceView(e.getKey(), l.state(), l.node(), same ? p.since() : now));
         }
         return new DeploymentView(name, out);

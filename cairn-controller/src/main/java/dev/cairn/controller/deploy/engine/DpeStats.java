@@ -1,4 +1,4 @@
-package dev.cairn.controller.deploy;
+package dev.cairn.controller.deploy.engine;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.cairn.controller.deploy;
+package dev.cairn.controller.nodes;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -67,6 +67,11 @@ public final class PhiAccrualDetector {
 
     public void forget(String node) {
         nodes.remove(node);
+    }
+
+    /** Every node a heartbeat of which reached this detector. */
+    public java.util.Set<String> nodes() {
+        return java.util.Set.copyOf(nodes.keySet());
     }
 
     /** phi for {@code node} at {@code now}; infinite when it never heartbeat. */

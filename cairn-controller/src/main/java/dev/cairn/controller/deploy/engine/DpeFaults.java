@@ -1,4 +1,4 @@
-package dev.cairn.controller.deploy;
+package dev.cairn.controller.deploy.engine;
 
 /**
  * Fault injection for DPEs: called before each decision round; throwing kills that DPE as any bug

@@ -1,14 +1,17 @@
-package dev.cairn.controller.deploy;
+package dev.cairn.controller.deploy.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.controller.deploy.ClusterSnapshot.NodeStatus;
-import dev.cairn.controller.deploy.ClusterSnapshot.PendingWork;
-import dev.cairn.controller.deploy.DeploymentPlanner.Decision;
-import dev.cairn.controller.deploy.DeploymentPlanner.Memory;
 import dev.cairn.policy.deployment.DeploymentReader;
 import dev.cairn.policy.deployment.DeploymentSpec;
+import dev.cairn.controller.deploy.DeploymentView;
+import dev.cairn.controller.deploy.ObservedService;
+import dev.cairn.controller.deploy.ObservedState;
+import dev.cairn.controller.deploy.plan.ClusterSnapshot.NodeStatus;
+import dev.cairn.controller.deploy.plan.ClusterSnapshot.PendingWork;
+import dev.cairn.controller.deploy.plan.DeploymentPlanner.Decision;
+import dev.cairn.controller.deploy.plan.DeploymentPlanner.Memory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,7 +30,11 @@ class DeploymentPlannerTest {
                 command: ["/bin/sh", "-c", "exec sleep 100000"]
                 monitor: {interval: 1s, timeout: 2s}
             """;
-    final DeploymentSpec spec = DeploymentReader.read(YAML, false, null);
+    final DeploymentSpec spec = yaml(YAML);
+
+    static DeploymentSpec yaml(String content) {
+        return DeploymentReader.read(content, false, null);
+    }
 
     static List<NodeStatus> nodes(String... downNodes) {
         List<NodeStatus> out = new ArrayList<>();
@@ -36,7 +43,7 @@ class DeploymentPlannerTest {
     }
 
     ObservedService running(String svc, Instant since) {
-        return new ObservedService("web", svc, spec.service(svc).orElseThrow().hash(), "running", 42, since, 0, false, null);
+        return new ObservedService("web", svc, spec.service(svc).orElseThrow().hash(), ObservedState.RUNNING, 42, since, 0, false, null);
     }
 
     static Decision decide(DeploymentSpec s, ClusterSnapshot snap, Memory m) {
@@ -44,7 +51,7 @@ class DeploymentPlannerTest {
     }
 
     static String state(Decision d, String svc) {
-        return d.view().services().stream().filter(v -> v.id().equals(svc)).findFirst().orElseThrow().state();
+        return d.view().services().stream().filter(v -> v.id().equals(svc)).findFirst().orElseThrow().state().value();
     }
 
     @Test
@@ -58,8 +65,8 @@ class DeploymentPlannerTest {
 
     @Test
     void workInFlightIsNotSentAgainAndWorkForADownNodeIsWithdrawn() {
-        List<PendingWork> pending = List.of(new PendingWork("n1", "w-1", "service.start", "a", NOW),
-                new PendingWork("n2", "w-2", "service.start", "b", NOW));
+        List<PendingWork> pending = List.of(new PendingWork("n1", "w-1", ServiceAction.START, "a", NOW),
+                new PendingWork("n2", "w-2", ServiceAction.START, "b", NOW));
         Decision d = decide(spec, new ClusterSnapshot(nodes("n2"), Map.of(), pending, Map.of()), Memory.empty("web"));
         assertTrue(d.actions().contains(new DeployAction.Cancel("n2", "w-2", "node n2 is down")), d.actions().toString());
         assertTrue(d.actions().stream().noneMatch(a -> a instanceof DeployAction.Start s && s.service().id().equals("a")));
@@ -99,34 +106,34 @@ class DeploymentPlannerTest {
     @Test
     void aChangedFileRestartsOnlyWhatChangedAndStopsWhatWasRemoved() {
         Map<String, List<ObservedService>> obs = Map.of("n1", List.of(running("a", NOW), running("b", NOW)));
-        DeploymentSpec changed = DeploymentReader.read("""
+        DeploymentSpec changed = yaml("""
                 name: web
                 services:
                   a:
                     command: ["/bin/sh", "-c", "exec sleep 100000"]
                   c:
                     command: ["/bin/sh", "-c", "exec sleep 5"]
-                """, false, null);
+                """);
         Decision d = decide(changed, new ClusterSnapshot(nodes(), obs, List.of(), Map.of()), Memory.empty("web"));
         assertTrue(d.actions().contains(new DeployAction.Stop("n1", "b", "service is no longer in the deployment")), d.actions().toString());
         assertTrue(d.actions().stream().anyMatch(a -> a instanceof DeployAction.Start s && s.service().id().equals("c")));
         assertTrue(d.actions().stream().noneMatch(a -> a instanceof DeployAction.Stop s && s.service().equals("a")), "a did not change");
 
-        DeploymentSpec newCommand = DeploymentReader.read(YAML.replaceFirst("sleep 100000", "sleep 99"), false, null);
+        DeploymentSpec newCommand = yaml(YAML.replaceFirst("sleep 100000", "sleep 99"));
         Decision r = decide(newCommand, new ClusterSnapshot(nodes(), obs, List.of(), Map.of()), Memory.empty("web"));
         assertEquals(List.of(new DeployAction.Stop("n1", "a", "its definition changed")), r.actions());
     }
 
     @Test
     void failuresRecoverInPlaceUntilTheMigrationThresholdThenMoveAway() {
-        ObservedService failedOnce = new ObservedService("web", "a", spec.service("a").orElseThrow().hash(), "failed", 0, NOW, 1, false, "exited");
+        ObservedService failedOnce = new ObservedService("web", "a", spec.service("a").orElseThrow().hash(), ObservedState.FAILED, 0, NOW, 1, false, "exited");
         Decision d = decide(spec, new ClusterSnapshot(nodes(), Map.of("n1", List.of(failedOnce, running("b", NOW))), List.of(), Map.of()),
                 Memory.empty("web"));
         assertTrue(d.actions().stream().anyMatch(a -> a instanceof DeployAction.Stop s && s.service().equals("a") && s.node().equals("n1")
                 && s.reason().startsWith("recover")), d.actions().toString());
 
         // stopped after its third failure: the default migration-threshold (3) bans n1
-        ObservedService third = new ObservedService("web", "a", failedOnce.hash(), "stopped", 0, NOW, 3, false, null);
+        ObservedService third = new ObservedService("web", "a", failedOnce.hash(), ObservedState.STOPPED, 0, NOW, 3, false, null);
         Decision e = decide(spec, new ClusterSnapshot(nodes(), Map.of("n1", List.of(third, running("b", NOW))), List.of(), Map.of()),
                 Memory.empty("web"));
         assertTrue(e.actions().stream().anyMatch(a -> a instanceof DeployAction.Start s && s.service().id().equals("a") && !s.node().equals("n1")),
@@ -183,15 +190,15 @@ class DeploymentPlannerTest {
 
     @Test
     void stopsFollowMandatoryOrdersInReverse() {
-        DeploymentSpec ordered = DeploymentReader.read(YAML + "constraints:\n  - {type: order, first: a, then: b}\n", false, null).markDeleting();
-        ObservedService a = new ObservedService("web", "a", ordered.service("a").orElseThrow().hash(), "running", 42, NOW, 0, false, null);
-        ObservedService b = new ObservedService("web", "b", ordered.service("b").orElseThrow().hash(), "running", 43, NOW, 0, false, null);
+        DeploymentSpec ordered = yaml(YAML + "constraints:\n  - {type: order, first: a, then: b}\n").markDeleting();
+        ObservedService a = new ObservedService("web", "a", ordered.service("a").orElseThrow().hash(), ObservedState.RUNNING, 42, NOW, 0, false, null);
+        ObservedService b = new ObservedService("web", "b", ordered.service("b").orElseThrow().hash(), ObservedState.RUNNING, 43, NOW, 0, false, null);
         Decision first = decide(ordered, new ClusterSnapshot(nodes(), Map.of("n1", List.of(a), "n2", List.of(b)), List.of(), Map.of()),
                 Memory.empty("web"));
         assertEquals(List.of(new DeployAction.Stop("n2", "b", "deployment is being deleted")), first.actions(), "b (then) stops first");
         // b's stop is in flight and b still runs: a waits
         Decision waiting = decide(ordered, new ClusterSnapshot(nodes(), Map.of("n1", List.of(a), "n2", List.of(b)),
-                List.of(new PendingWork("n2", "w-1", "service.stop", "b", NOW)), Map.of()), first.memory());
+                List.of(new PendingWork("n2", "w-1", ServiceAction.STOP, "b", NOW)), Map.of()), first.memory());
         assertEquals(List.of(), waiting.actions());
         // b reported stopped: now a
         Decision then = decide(ordered, new ClusterSnapshot(nodes(), Map.of("n1", List.of(a)), List.of(), Map.of()), waiting.memory());
@@ -211,9 +218,9 @@ class DeploymentPlannerTest {
      */
     @Test
     void whenFirstIsRecoveredElsewhereThenIsRestartedAfterIt() {
-        DeploymentSpec ordered = DeploymentReader.read(YAML + "constraints:\n  - {type: order, first: a, then: b}\n", false, null);
-        ObservedService a = new ObservedService("web", "a", ordered.service("a").orElseThrow().hash(), "running", 42, NOW, 0, false, null);
-        ObservedService b = new ObservedService("web", "b", ordered.service("b").orElseThrow().hash(), "running", 43, NOW, 0, false, null);
+        DeploymentSpec ordered = yaml(YAML + "constraints:\n  - {type: order, first: a, then: b}\n");
+        ObservedService a = new ObservedService("web", "a", ordered.service("a").orElseThrow().hash(), ObservedState.RUNNING, 42, NOW, 0, false, null);
+        ObservedService b = new ObservedService("web", "b", ordered.service("b").orElseThrow().hash(), ObservedState.RUNNING, 43, NOW, 0, false, null);
         Map<String, List<ObservedService>> obs = Map.of("n1", List.of(a), "n2", List.of(b));
         Decision steady = decide(ordered, new ClusterSnapshot(nodes(), obs, List.of(), Map.of()), Memory.empty("web"));
         assertEquals(List.of(), steady.actions(), "nothing to do while both run");
@@ -227,7 +234,7 @@ class DeploymentPlannerTest {
         assertEquals("stopping", state(lost, "b"));
 
         // b reported stopped, a started: b starts again, after a
-        ObservedService aMoved = new ObservedService("web", "a", a.hash(), "running", 44, NOW.plusSeconds(2), 0, false, null);
+        ObservedService aMoved = new ObservedService("web", "a", a.hash(), ObservedState.RUNNING, 44, NOW.plusSeconds(2), 0, false, null);
         Map<String, List<ObservedService>> after = new HashMap<>();
         after.put("n1", List.of(a));
         after.computeIfAbsent(aNode, k -> new ArrayList<>()).add(aMoved);
@@ -242,16 +249,16 @@ class DeploymentPlannerTest {
     @Test
     void whenFirstFailsOrChangesThenIsRestartedToo() {
         String orderYaml = "constraints:\n  - {type: order, first: a, then: b}\n";
-        DeploymentSpec ordered = DeploymentReader.read(YAML + orderYaml, false, null);
-        ObservedService aFailed = new ObservedService("web", "a", ordered.service("a").orElseThrow().hash(), "failed", 42, NOW, 1, false, null);
-        ObservedService b = new ObservedService("web", "b", ordered.service("b").orElseThrow().hash(), "running", 43, NOW, 0, false, null);
+        DeploymentSpec ordered = yaml(YAML + orderYaml);
+        ObservedService aFailed = new ObservedService("web", "a", ordered.service("a").orElseThrow().hash(), ObservedState.FAILED, 42, NOW, 1, false, null);
+        ObservedService b = new ObservedService("web", "b", ordered.service("b").orElseThrow().hash(), ObservedState.RUNNING, 43, NOW, 0, false, null);
         Decision failed = decide(ordered, new ClusterSnapshot(nodes(), Map.of("n1", List.of(aFailed), "n2", List.of(b)), List.of(), Map.of()),
                 Memory.empty("web"));
         assertTrue(failed.actions().stream().anyMatch(x -> x instanceof DeployAction.Stop s && s.service().equals("b")),
                 "a failed: b is stopped for its restart: " + failed.actions());
 
-        DeploymentSpec changed = DeploymentReader.read(YAML.replaceFirst("sleep 100000", "sleep 200000") + orderYaml, false, null); // a's command
-        ObservedService aOld = new ObservedService("web", "a", ordered.service("a").orElseThrow().hash(), "running", 42, NOW, 0, false, null);
+        DeploymentSpec changed = yaml(YAML.replaceFirst("sleep 100000", "sleep 200000") + orderYaml); // a's command
+        ObservedService aOld = new ObservedService("web", "a", ordered.service("a").orElseThrow().hash(), ObservedState.RUNNING, 42, NOW, 0, false, null);
         Decision change = decide(changed, new ClusterSnapshot(nodes(), Map.of("n1", List.of(aOld), "n2", List.of(b)), List.of(), Map.of()),
                 Memory.empty("web"));
         assertTrue(change.actions().stream().anyMatch(x -> x instanceof DeployAction.Stop s && s.service().equals("b")),

@@ -1,6 +1,7 @@
-package dev.cairn.controller.deploy;
+package dev.cairn.controller.deploy.plan;
 
-import dev.cairn.controller.deploy.ClusterSnapshot.NodeStatus;
+import dev.cairn.controller.deploy.ObservedService;
+import dev.cairn.controller.deploy.plan.ClusterSnapshot.NodeStatus;
 import dev.cairn.policy.deployment.DeploymentCib;
 import dev.cairn.policy.deployment.DeploymentSpec;
 import dev.cairn.policy.model.Cib;
@@ -10,8 +11,8 @@ import java.util.Set;
 
 /**
  * The adapter from a deployment and what agents report to the policy engine's input, as
- * pacemaker-cloud did: nodes are Cairn's nodes (labels as attributes, standby, up/down from the
- * failure detector) and each reported copy is a copy in {@link DeploymentCib}, the conversion
+ * pacemaker-cloud did: nodes are Cairn's nodes (labels as attributes, standby, up/down as the
+ * leader's liveness judgement has them) and each reported copy is a copy in {@link DeploymentCib}, the conversion
  * {@code cairn policy simulate} uses too. Pure.
  */
 public final class CibBuilder {
@@ -26,9 +27,9 @@ public final class CibBuilder {
             for (ObservedService o : snap.observed().getOrDefault(n.name(), List.of())) {
                 if (skip.contains(o.service() + "@" + n.name())) continue;
                 DeploymentCib.CopyState state = switch (o.state()) {
-                    case "running" -> DeploymentCib.CopyState.RUNNING;
-                    case "failed" -> DeploymentCib.CopyState.FAILED;
-                    default -> DeploymentCib.CopyState.STOPPED;
+                    case RUNNING -> DeploymentCib.CopyState.RUNNING;
+                    case FAILED -> DeploymentCib.CopyState.FAILED;
+                    case STOPPED -> DeploymentCib.CopyState.STOPPED;
                 };
                 copies.add(new DeploymentCib.Copy(o.service(), n.name(), state, o.failCount()));
             }
