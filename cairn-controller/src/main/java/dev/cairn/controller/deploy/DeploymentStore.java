@@ -182,7 +182,9 @@ public final class DeploymentStore {
         for (ObservedService o : after) {
             String key = o.deployment() + "/" + o.service();
             ObservedService was = old.remove(key);
-            boolean newCopy = was == null || was.pid() != o.pid() || !Objects.equals(was.hash(), o.hash());
+            // a new process (another pid) or definition is a new copy; a copy that keeps its state while
+            // its report drops the pid (a failed copy once it has been stopped) is the same copy
+            boolean newCopy = was == null || (o.pid() > 0 && was.pid() != o.pid()) || !Objects.equals(was.hash(), o.hash());
             if (!newCopy && was.state() == o.state()) continue;
             if (was == null && o.state() == ObservedState.STOPPED) continue;
             String verb = switch (o.state()) {

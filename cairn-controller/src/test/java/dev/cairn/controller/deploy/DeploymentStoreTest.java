@@ -152,6 +152,26 @@ class DeploymentStoreTest {
     }
 
     @Test
+    void aFailedCopyThatLosesItsPidOnceStoppedIsNotASecondFailure() {
+        Instant t = Instant.parse("2026-11-22T01:00:00Z");
+        deployments.report("n1", new DeploymentStore.NodeReport(List.of(
+                new ObservedService("web", "a", "h1", ObservedState.RUNNING, 4242, t, 0, false, null))));
+        deployments.report("n1", new DeploymentStore.NodeReport(List.of(
+                new ObservedService("web", "a", "h1", ObservedState.FAILED, 4242, t.plusSeconds(1), 1, false, "answered 500"))));
+        // the agent stopped the failed copy: the same failure, reported without a process
+        deployments.report("n1", new DeploymentStore.NodeReport(List.of(
+                new ObservedService("web", "a", "h1", ObservedState.FAILED, 0, t.plusSeconds(2), 1, false, "answered 500"))));
+        assertEquals(1, all("service.failed").size(), all("service.failed").toString());
+        // a new process of the same service that fails is a new failure
+        deployments.report("n1", new DeploymentStore.NodeReport(List.of(
+                new ObservedService("web", "a", "h1", ObservedState.RUNNING, 4300, t.plusSeconds(3), 1, false, null))));
+        deployments.report("n1", new DeploymentStore.NodeReport(List.of(
+                new ObservedService("web", "a", "h1", ObservedState.FAILED, 4300, t.plusSeconds(4), 2, false, "answered 500"))));
+        assertEquals(2, all("service.failed").size());
+        assertEquals(2, all("service.started").size());
+    }
+
+    @Test
     void statesAreStoredAndShownAsTheirNames() {
         ObservedService running = new ObservedService("web", "a", "h1", ObservedState.RUNNING, 1, Instant.parse("2026-11-22T01:00:00Z"), 0, false, null);
         String json = Json.string(new DeploymentStore.NodeReport(List.of(running)));

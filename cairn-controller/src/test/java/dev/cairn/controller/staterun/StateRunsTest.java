@@ -235,9 +235,9 @@ class StateRunsTest {
             StateRuns.StateRun run = f.runs.submit(TREE, "node-1", "ansible", false);
             StateRunWatch watch = f.watch();
             watch.start(1);
-            f.time.advance(Duration.ofSeconds(2)); // the last heartbeat is 2 s old: up still (the timeout is 2 s)
+            f.time.advance(Duration.ofMillis(1900)); // the last heartbeat is 1.9 s old: up still (the timeout is 2 s)
             assertEquals(StateRuns.PartStatus.QUEUED, f.runs.show(run.id()).nodes().get(0).status());
-            f.time.advance(Duration.ofSeconds(1)); // 3 s: down, and the next look (due now) reports it
+            f.time.advance(Duration.ofMillis(1100)); // 3 s: down, and the look due now reports it
             assertEquals(StateRuns.PartStatus.LOST, f.runs.show(run.id()).nodes().get(0).status());
             assertEquals(1, f.events("state.run.lost").size());
 
