@@ -11,10 +11,11 @@ import dev.cairn.core.store.StoreEvent;
 import dev.cairn.core.store.StoreOp;
 import dev.cairn.core.store.StorePath;
 import dev.cairn.core.store.TxResult;
+import dev.cairn.testkit.Await;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The port's contract, run against every adapter. */
@@ -113,13 +114,10 @@ abstract class StoreContract {
             store().put(root.child("new"), b("n"));
             store().put(root.child("new"), b("n2"));
             store().delete(root.child("old"), StoreOp.ANY_VERSION);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             // watches deliver asynchronously and not necessarily in write order: wait for all three
-            while (System.nanoTime() < deadline
-                    && !(seen.stream().anyMatch(ev -> ev.type() == StoreEvent.Type.DELETED)
-                         && seen.stream().anyMatch(ev -> ev.path().equals(root.child("new")) && ev.data() != null && s(ev.data()).equals("n2")))) {
-                Thread.sleep(20);
-            }
+            Await.until("the watch to report the delete and the second write", Duration.ofSeconds(10),
+                    () -> seen.stream().anyMatch(ev -> ev.type() == StoreEvent.Type.DELETED)
+                            && seen.stream().anyMatch(ev -> ev.path().equals(root.child("new")) && ev.data() != null && s(ev.data()).equals("n2")));
         }
         assertTrue(seen.stream().anyMatch(ev -> ev.type() == StoreEvent.Type.CREATED && ev.path().equals(root.child("old"))), seen.toString());
         assertTrue(seen.stream().anyMatch(ev -> ev.path().equals(root.child("new")) && ev.data() != null && s(ev.data()).equals("n2")), seen.toString());
