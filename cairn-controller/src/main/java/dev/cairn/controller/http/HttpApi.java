@@ -182,6 +182,11 @@ public final class HttpApi implements AutoCloseable {
                 reply = m.get().handler().handle(req);
             } catch (CairnException e) {
                 reply = new Reply.JsonReply(e.code().httpStatus(), e.body());
+            } catch (InterruptedException e) {
+                // the server is stopping and interrupts what still runs (long-polls): not a failure to log
+                Thread.currentThread().interrupt();
+                reply = new Reply.JsonReply(ErrorCode.UNAVAILABLE.httpStatus(), new CairnException.ErrorBody(ErrorCode.UNAVAILABLE.name(),
+                        "the controller is shutting down", "retry; another controller or this one after its restart will answer"));
             } catch (Exception e) {
                 LOG.warn("request {} {} failed", method, path, e);
                 reply = new Reply.JsonReply(500, new CairnException.ErrorBody(ErrorCode.INTERNAL.name(),
