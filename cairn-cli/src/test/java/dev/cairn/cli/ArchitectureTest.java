@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Dependencies point one way: core ← pure engines (policy, states, packages, instances) ← adapters
- * (store-zk, storage) ← controller/agent ← cli. Pure engines never reach adapters or the
+ * (store-zk, storage, security) ← controller/agent ← cli. Pure engines never reach adapters or the
  * controller; nothing but the CLI knows every module.
  */
 class ArchitectureTest {
@@ -26,16 +26,17 @@ class ArchitectureTest {
     void coreDependsOnNoOtherModule() {
         noClasses().that().resideInAPackage("dev.cairn.core..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.cairn.policy..", "dev.cairn.states..", "dev.cairn.packages..", "dev.cairn.instances..",
-                        "dev.cairn.storezk..", "dev.cairn.storage..", "dev.cairn.controller..", "dev.cairn.agent..", "dev.cairn.cli..")
+                        "dev.cairn.storezk..", "dev.cairn.storage..", "dev.cairn.security..", "dev.cairn.controller..", "dev.cairn.agent..",
+                        "dev.cairn.cli..")
                 .check(classes);
     }
 
     @Test
     void pureEnginesDoNotReachAdaptersOrServers() {
         noClasses().that().resideInAnyPackage("dev.cairn.policy..", "dev.cairn.states..", "dev.cairn.packages..", "dev.cairn.instances..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.cairn.storezk..", "dev.cairn.storage..",
+                .should().dependOnClassesThat().resideInAnyPackage("dev.cairn.storezk..", "dev.cairn.storage..", "dev.cairn.security..",
                         "dev.cairn.controller..", "dev.cairn.agent..", "dev.cairn.cli..", "org.apache.zookeeper..", "org.apache.curator..",
-                        "software.amazon.awssdk..")
+                        "software.amazon.awssdk..", "org.bouncycastle..")
                 .check(classes);
     }
 
@@ -53,6 +54,18 @@ class ArchitectureTest {
                 .check(classes);
         noClasses().that().resideInAPackage("dev.cairn.storezk..").should().dependOnClassesThat().resideInAPackage("dev.cairn.storage..").check(classes);
         noClasses().that().resideInAPackage("dev.cairn.storage..").should().dependOnClassesThat().resideInAPackage("dev.cairn.storezk..").check(classes);
+    }
+
+    @Test
+    void securityIsAnAdapterTheControllerAgentAndCliUse() {
+        // the cluster CA, identities, tokens and TLS contexts know only core; core and the engines never know them
+        noClasses().that().resideInAPackage("dev.cairn.security..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.cairn.policy..", "dev.cairn.states..", "dev.cairn.packages..",
+                        "dev.cairn.instances..", "dev.cairn.storezk..", "dev.cairn.storage..", "dev.cairn.controller..", "dev.cairn.agent..",
+                        "dev.cairn.cli..", "org.apache.zookeeper..", "org.apache.curator..")
+                .check(classes);
+        noClasses().that().resideInAnyPackage("dev.cairn.storezk..", "dev.cairn.storage..")
+                .should().dependOnClassesThat().resideInAPackage("dev.cairn.security..").check(classes);
     }
 
     @Test

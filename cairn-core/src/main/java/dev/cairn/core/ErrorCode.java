@@ -8,6 +8,8 @@ public enum ErrorCode {
     BAD_REQUEST(400, 2, "bad request"),
     INVALID_NAME(400, 2, "invalid name"),
     INVALID_INPUT(400, 2, "invalid input"),
+    UNAUTHENTICATED(401, 1, "authentication required"),
+    FORBIDDEN(403, 1, "not allowed"),
     NOT_FOUND(404, 1, "not found"),
     CONFLICT(409, 1, "conflict"),
     ALREADY_EXISTS(409, 1, "already exists"),
@@ -47,6 +49,8 @@ public enum ErrorCode {
                 if (c.name().equals(name)) return c;
             }
         }
+        if (httpStatus == 401) return UNAUTHENTICATED;
+        if (httpStatus == 403) return FORBIDDEN;
         if (httpStatus == 404) return NOT_FOUND;
         if (httpStatus == 409) return CONFLICT;
         if (httpStatus >= 400 && httpStatus < 500) return BAD_REQUEST;

@@ -31,6 +31,9 @@ import org.apache.zookeeper.data.Stat;
 /**
  * The coordination store on ZooKeeper through Apache Curator.
  *
+ * <p>With a {@link ZkSecurity} digest secret, sessions authenticate as Cairn and every znode is
+ * created with an ACL that lets only that identity read or write it; optionally over TLS.
+ *
  * <p>Every path is placed under a namespace (default {@code cairn}). Versions are znode data
  * versions. Transactions are ZooKeeper multi-ops. Connection-state policy: Curator's
  * {@code SUSPENDED}, {@code LOST} and {@code RECONNECTED} are passed on to listeners as
@@ -39,6 +42,9 @@ import org.apache.zookeeper.data.Stat;
  * {@link ErrorCode#STORE_UNAVAILABLE} after the connection timeout rather than hanging.
  */
 public final class ZkCoordinationStore implements CoordinationStore {
+    /** The root znode of everything Cairn stores. */
+    public static final String NAMESPACE = "cairn";
+
     private final CuratorFramework client;
     private final String connectString;
     private final List<Consumer<ConnectionState>> listeners = new CopyOnWriteArrayList<>();
@@ -49,15 +55,30 @@ public final class ZkCoordinationStore implements CoordinationStore {
         this.connectString = connectString;
     }
 
-    /** Connects, waiting up to {@code connectTimeout} for the first connection. */
+    /** Connects without authentication or TLS (znodes open to every client), waiting up to {@code connectTimeout}. */
     public static ZkCoordinationStore connect(String connectString, Duration sessionTimeout, Duration connectTimeout) {
-        CuratorFramework client = CuratorFrameworkFactory.builder()
+        return connect(connectString, sessionTimeout, connectTimeout, ZkSecurity.none());
+    }
+
+    /**
+     * Connects, waiting up to {@code connectTimeout} for the first connection. With a digest
+     * secret in {@code security}, the session authenticates as Cairn and every znode it creates is
+     * readable and writable by that identity only; with TLS it uses the ensemble's secure port.
+     * The namespace root is checked at once, so a root that belongs to another identity is a
+     * clear error here rather than on the first write.
+     */
+    public static ZkCoordinationStore connect(String connectString, Duration sessionTimeout, Duration connectTimeout, ZkSecurity security) {
+        CuratorFrameworkFactory.Builder b = CuratorFrameworkFactory.builder()
                 .connectString(connectString)
-                .namespace("cairn")
+                .namespace(NAMESPACE)
                 .sessionTimeoutMs((int) sessionTimeout.toMillis())
                 .connectionTimeoutMs((int) Math.min(connectTimeout.toMillis(), 15_000))
-                .retryPolicy(new ExponentialBackoffRetry(100, 3, 1_000))
-                .build();
+                .retryPolicy(new ExponentialBackoffRetry(100, 3, 1_000));
+        if (security.digestSecret().isPresent()) {
+            b.authorization("digest", security.authBytes()).aclProvider(security.aclProvider());
+        }
+        if (security.tls().isPresent()) b.zkClientConfig(security.clientConfig());
+        CuratorFramework client = b.build();
         ZkCoordinationStore store = new ZkCoordinationStore(client, connectString);
         client.getConnectionStateListenable().addListener((c, s) -> store.onState(s));
         client.start();
@@ -65,8 +86,11 @@ public final class ZkCoordinationStore implements CoordinationStore {
             if (!client.blockUntilConnected((int) connectTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 client.close();
                 throw new CairnException(ErrorCode.STORE_UNAVAILABLE,
-                        "cannot reach ZooKeeper at " + connectString + " within " + connectTimeout.toSeconds() + "s",
-                        "check that the ZooKeeper ensemble is running and the connect string (host:port[,host:port…]) is right");
+                        "cannot reach ZooKeeper at " + connectString + " within " + connectTimeout.toSeconds() + "s"
+                                + (security.tls().isPresent() ? " over TLS" : ""),
+                        security.tls().isPresent()
+                                ? "check that the address is the ensemble's secure client port and that its certificate chains to the trust store (and accepts the client certificate)"
+                                : "check that the ZooKeeper ensemble is running and the connect string (host:port[,host:port…]) is right");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -74,6 +98,14 @@ public final class ZkCoordinationStore implements CoordinationStore {
             throw new CairnException(ErrorCode.STORE_UNAVAILABLE, "interrupted while connecting to ZooKeeper", null, e);
         }
         store.state = ConnectionState.CONNECTED;
+        if (security.digestSecret().isPresent()) {
+            try {
+                store.children(StorePath.ROOT);
+            } catch (RuntimeException e) {
+                store.close();
+                throw e;
+            }
+        }
         return store;
     }
 
@@ -323,6 +355,8 @@ public final class ZkCoordinationStore implements CoordinationStore {
             case NODEEXISTS -> TxResult.Reason.EXISTS;
             case NONODE -> TxResult.Reason.MISSING;
             case BADVERSION, NOTEMPTY -> TxResult.Reason.BAD_VERSION;
+            case NOAUTH -> throw new CairnException(ErrorCode.INTERNAL, "ZooKeeper refused Cairn's identity for " + ops.get(index).path()
+                    + ": the znode belongs to another identity", "give every controller the same ZooKeeper secret (the zk-secret of the first controller's data directory)", e);
             default -> throw unavailable(e);
         };
         return new TxResult.Conflict(index, ops.get(index).path(), reason);
@@ -395,6 +429,9 @@ public final class ZkCoordinationStore implements CoordinationStore {
         } catch (KeeperException.ConnectionLossException | KeeperException.SessionExpiredException
                  | KeeperException.OperationTimeoutException e) {
             throw unavailable(e);
+        } catch (KeeperException.NoAuthException e) {
+            throw new CairnException(ErrorCode.INTERNAL, "ZooKeeper refused Cairn's identity for " + e.getPath()
+                    + ": the znode belongs to another identity", "give every controller the same ZooKeeper secret (the zk-secret of the first controller's data directory)", e);
         } catch (KeeperException e) {
             throw new CairnException(ErrorCode.INTERNAL, "ZooKeeper error: " + e.getMessage(), null, e);
         } catch (InterruptedException e) {

@@ -15,11 +15,19 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLContext;
 
 /**
  * The HTTP client of the controller's API, shared by the CLI and the agents. Errors come back as
  * {@link CairnException} carrying the server's {@code {code, message, hint}}; an unreachable
  * controller is one clear error, never a stack trace.
+ *
+ * <p>One {@link HttpClient} per instance, so its connections (and their TLS sessions) are reused
+ * by every call; keep one {@code ApiClient} per controller rather than one per request. Over
+ * HTTPS it trusts what the given {@link SSLContext} trusts (the cluster CA) and presents the
+ * client certificate that context holds (agents); a bearer token, when given, goes with every
+ * request as {@code Authorization: Bearer …}.
  */
 public final class ApiClient {
     public static final String DEFAULT_URL = "http://127.0.0.1:7070";
@@ -27,18 +35,34 @@ public final class ApiClient {
     private final URI base;
     private final HttpClient http;
     private final Duration timeout;
+    private final String authorization;
 
     public ApiClient(String baseUrl, Duration timeout) {
-        this.base = parse(baseUrl);
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(3))
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+        this(baseUrl, timeout, null, null);
     }
 
     public ApiClient(String baseUrl) {
         this(baseUrl, Duration.ofSeconds(30));
+    }
+
+    /**
+     * @param tls         the TLS context for https URLs (trusting the cluster CA, with the node's key
+     *                    for agents); null for the JDK's default trust
+     * @param bearerToken sent as {@code Authorization: Bearer <token>} with every request; null for none
+     */
+    public ApiClient(String baseUrl, Duration timeout, SSLContext tls, String bearerToken) {
+        this.base = parse(baseUrl);
+        this.timeout = timeout;
+        if (bearerToken != null && (bearerToken.isBlank() || bearerToken.chars().anyMatch(c -> c < 0x21 || c > 0x7e))) {
+            throw new CairnException(ErrorCode.INVALID_INPUT, "the token is empty or contains spaces or control characters",
+                    "copy the whole token as 'cairn token create' printed it");
+        }
+        this.authorization = bearerToken == null ? null : "Bearer " + bearerToken;
+        HttpClient.Builder b = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(3))
+                .version(HttpClient.Version.HTTP_1_1);
+        if (tls != null) b.sslContext(tls);
+        this.http = b.build();
     }
 
     /** The controller URL from {@code $CAIRN_URL}, or the default. */
@@ -63,11 +87,11 @@ public final class ApiClient {
     public URI base() { return base; }
 
     public JsonNode get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).GET(), timeout);
+        return send(request(path).GET(), timeout);
     }
 
     public JsonNode get(String path, Duration requestTimeout) {
-        return send(HttpRequest.newBuilder(uri(path)).GET(), requestTimeout);
+        return send(request(path).GET(), requestTimeout);
     }
 
     public JsonNode post(String path, Object body) {
@@ -76,22 +100,22 @@ public final class ApiClient {
 
     public JsonNode post(String path, Object body, Duration requestTimeout) {
         byte[] bytes = body == null ? new byte[0] : Json.bytes(body);
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        return send(request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)), requestTimeout);
     }
 
     public JsonNode postStream(String path, String contentType, java.util.function.Supplier<InputStream> body, Duration requestTimeout) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
+        return send(request(path).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofInputStream(body)), requestTimeout);
     }
 
     public JsonNode delete(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).DELETE(), timeout);
+        return send(request(path).DELETE(), timeout);
     }
 
     /** Opens a streaming GET (e.g. server-sent events); the caller closes the stream. */
     public InputStream stream(String path, String accept) {
-        HttpRequest req = HttpRequest.newBuilder(uri(path)).header("Accept", accept).GET().build();
+        HttpRequest req = request(path).header("Accept", accept).GET().build();
         try {
             HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
             if (r.statusCode() >= 400) {
@@ -112,6 +136,12 @@ public final class ApiClient {
 
     private URI uri(String path) {
         return URI.create(base + (path.startsWith("/") ? path : "/" + path));
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path));
+        if (authorization != null) b.header("Authorization", authorization);
+        return b;
     }
 
     private JsonNode send(HttpRequest.Builder b, Duration requestTimeout) {
@@ -135,9 +165,18 @@ public final class ApiClient {
     }
 
     private CairnException unreachable(IOException e) {
+        if (e instanceof SSLHandshakeException || e.getCause() instanceof SSLHandshakeException) {
+            return new CairnException(ErrorCode.UNREACHABLE, "the TLS handshake with the controller at " + base + " failed ("
+                    + firstLine(e.getMessage() == null && e.getCause() != null ? e.getCause().getMessage() : e.getMessage()) + ")",
+                    "give the cluster CA certificate with --ca or CAIRN_CACERT (client.yaml's 'ca'), and check the URL names that cluster", e);
+        }
         String why = e instanceof ConnectException ? "connection refused" : String.valueOf(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         return new CairnException(ErrorCode.UNREACHABLE, "cannot reach the controller at " + base + " (" + why + ")",
                 "start one with './cairn up', or point CAIRN_URL at a running controller", e);
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "handshake refused" : s.lines().findFirst().orElse(s);
     }
 
     static CairnException error(int status, byte[] body) {
